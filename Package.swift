@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// One set of settings for every target: Swift 6 language mode (strict concurrency) plus explicit `any`.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "admin-cli", targets: ["AdminCLI"]),
+        .library(name: "Values", targets: ["Values"]),
+        .library(name: "Mapping", targets: ["Mapping"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        // libpq, found through pkg-config (Debian: libpq-dev).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+        .target(name: "Values", swiftSettings: swiftSettings),
+        .target(name: "Mapping", dependencies: ["Values"], swiftSettings: swiftSettings),
+        .target(name: "Cron", swiftSettings: swiftSettings),
+        .target(name: "EmbeddedPostgres", swiftSettings: swiftSettings),
+        .target(
+            name: "ControlPlane",
+            dependencies: [
+                "Postgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AdminCLI",
+            dependencies: [
+                "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "admin-cli",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "ValuesTests", dependencies: ["Values"], swiftSettings: swiftSettings),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "Values"], swiftSettings: swiftSettings),
+        .testTarget(name: "CronTests", dependencies: ["Cron"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ControlPlaneTests",
+            dependencies: ["ControlPlane", "Postgres", "EmbeddedPostgres"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
