@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 // One set of settings for every target: Swift 6 language mode (strict concurrency) plus explicit `any`.
@@ -44,14 +45,25 @@ let package = Package(
             path: "admin-cli",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        // Shared by the database test targets: per-suite databases and child processes.
+        .target(
+            name: "TestSupport", dependencies: ["Postgres", "ControlPlane"], path: "Tests/Support",
+            swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ValuesTests", dependencies: ["Values"], swiftSettings: swiftSettings),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ControlPlaneTests",
-            dependencies: ["ControlPlane", "Postgres", "EmbeddedPostgres"],
+            dependencies: ["ControlPlane", "Postgres", "EmbeddedPostgres", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
 )
+
+// While the mapping engine is written in parallel, `SWITCHYARD_DEV_SKIP_MAPPING=1 swift build` leaves it out.
+if ProcessInfo.processInfo.environment["SWITCHYARD_DEV_SKIP_MAPPING"] != nil {
+    let skipped: Set<String> = ["Values", "Mapping", "ValuesTests", "MappingTests"]
+    package.targets.removeAll { skipped.contains($0.name) }
+    package.products.removeAll { skipped.contains($0.name) }
+}

@@ -74,13 +74,26 @@ enum AdminCLIMain {
                 return 0
             }
             if let exit = error as? ExitCode { return exit.rawValue }
-            let message = AdminCommand.message(for: error)
+            let message =
+                AdminCommand.message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "invalid usage"
-            let hint = message.contains("--help") ? "" : " (see: admin-cli --help)"
+            let hint = message.contains("--help") ? "" : " (see: \(commandPath()) --help)"
             Output.error(message.replacingOccurrences(of: "Error: ", with: "") + hint)
             return exitCode == .validationFailure ? 2 : (exitCode.rawValue == 64 ? 2 : 1)
         }
     }
+}
+
+/// The subcommand path the user typed, e.g. `admin-cli user add`, for pointing at the right `--help`.
+func commandPath(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+    var path = ["admin-cli"]
+    var candidates: [any ParsableCommand.Type] = AdminCommand.configuration.subcommands
+    for argument in arguments {
+        guard let match = candidates.first(where: { $0._commandName == argument }) else { break }
+        path.append(argument)
+        candidates = match.configuration.subcommands
+    }
+    return path.joined(separator: " ")
 }
 
 /// A failure the CLI itself reports, with its exit status.

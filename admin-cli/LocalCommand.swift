@@ -55,7 +55,8 @@ struct LocalCommand: AsyncParsableCommand {
                 pid = runningPID
             }
             if output.json {
-                return try Output.json(LocalStatus(home: cluster.home.path, state: state, pid: pid, connection: cluster.connectionString))
+                return try Output.json(
+                    LocalStatus(home: cluster.home.path, state: state, pid: pid, connection: cluster.connectionString))
             }
             print("embedded PostgreSQL in \(cluster.home.path): \(state)\(pid.map { " (pid \($0))" } ?? "")")
             if pid != nil { print("connection: \(cluster.connectionString)") }

@@ -33,7 +33,8 @@ struct Session {
         let environment = ProcessInfo.processInfo.environment
         let pool: PostgresPool
         if let url = environment["DATABASE_URL"], !url.isEmpty {
-            pool = PostgresPool(configuration: PostgresConfiguration(connectionString: url, applicationName: "admin-cli"), maxConnections: 4)
+            pool = PostgresPool(
+                configuration: PostgresConfiguration(connectionString: url, applicationName: "admin-cli"), maxConnections: 4)
             if requireCurrentSchema {
                 let pending = try await migrator().status(pool).filter { $0.state != "applied" }
                 if let first = pending.first {

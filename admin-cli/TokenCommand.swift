@@ -31,7 +31,9 @@ struct TokenCommand: AsyncParsableCommand {
                     tenant: tenant, email: user, lifetime: lifetime, scopes: scope, actor: options.resolvedActor)
             }
             if output.json { return try Output.json(IssuedToken(token: token.secret, info: info)) }
-            print("issued token \(info.tokenID) for '\(info.email)' in tenant '\(info.tenant)', expires \(Output.date(info.expiresAt))")
+            print(
+                "issued token \(info.tokenID) for '\(info.email)' in tenant '\(info.tenant)', expires \(Output.date(info.expiresAt))"
+            )
             print("token (shown once, store it now): \(token.secret)")
         }
     }

@@ -45,7 +45,9 @@ struct UserCommand: AsyncParsableCommand {
             if output.json { return try Output.json(users) }
             Output.table(
                 ["EMAIL", "ROLE", "STATUS", "CREATED"],
-                users.map { [$0.email, $0.role.rawValue, $0.disabledAt == nil ? "active" : "disabled", Output.date($0.createdAt)] })
+                users.map {
+                    [$0.email, $0.role.rawValue, $0.disabledAt == nil ? "active" : "disabled", Output.date($0.createdAt)]
+                })
         }
     }
 

@@ -56,7 +56,9 @@ public enum AdminAuditLog {
     }
 
     /// Lists rows, oldest first, across tenants or for one.
-    public static func list(_ database: ControlPlaneDatabase, tenant: TenantID? = nil, limit: Int = 1000) async throws
+    public static func list(
+        _ database: ControlPlaneDatabase, tenant: TenantID? = nil, limit: Int = 1000
+    ) async throws
         -> [AdminAuditEntry]
     {
         try await database.withPlatformScope { connection in

@@ -29,7 +29,9 @@ public struct ControlPlaneDatabase: Sendable {
 
     /// Runs `body` in one transaction with both the platform scope and one tenant's context, for operator changes to
     /// a tenant's data that are audited in the same transaction.
-    public func withPlatformScope<T>(tenant: TenantID, _ body: (PostgresConnection) async throws -> T) async throws
+    public func withPlatformScope<T>(
+        tenant: TenantID, _ body: (PostgresConnection) async throws -> T
+    ) async throws
         -> T
     {
         try await pool.withTransaction(

@@ -50,7 +50,9 @@ public enum PasswordHasher {
         return difference == 0
     }
 
-    private static func derive(_ password: String, salt: [UInt8], parameters: Parameters) throws(ControlPlaneError)
+    private static func derive(
+        _ password: String, salt: [UInt8], parameters: Parameters
+    ) throws(ControlPlaneError)
         -> [UInt8]
     {
         let memory = 128 * (1 << parameters.logN) * parameters.r * (parameters.p + 2) + 1_048_576

@@ -50,7 +50,9 @@ public struct Users: Sendable {
     }
 
     /// Adds a user. With `password` nil a strong one-time password is generated and returned.
-    public func add(email: EmailAddress, tenant slug: String, role: UserRole, password: String?, actor: Actor)
+    public func add(
+        email: EmailAddress, tenant slug: String, role: UserRole, password: String?, actor: Actor
+    )
         async throws -> UserWithPassword
     {
         if let password { try PasswordPolicy.check(password) }
@@ -113,7 +115,9 @@ public struct Users: Sendable {
     }
 
     /// Sets a new password (generated when `password` is nil).
-    public func resetPassword(email: String, tenant slug: String, password: String?, actor: Actor) async throws
+    public func resetPassword(
+        email: String, tenant slug: String, password: String?, actor: Actor
+    ) async throws
         -> UserWithPassword
     {
         if let password { try PasswordPolicy.check(password) }

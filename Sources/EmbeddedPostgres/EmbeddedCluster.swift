@@ -198,7 +198,9 @@ public struct EmbeddedCluster: Sendable {
     }
 
     /// Runs a PostgreSQL tool, as the system user when the caller is root.
-    func run(_ executable: String, _ arguments: [String], asSystemUser: Bool = true) throws(EmbeddedClusterError)
+    func run(
+        _ executable: String, _ arguments: [String], asSystemUser: Bool = true
+    ) throws(EmbeddedClusterError)
         -> CommandResult
     {
         let result: (status: Int32, output: String)

@@ -22,7 +22,8 @@ struct PostgresTools {
             let initdb = directory + "/initdb"
             let pgCtl = directory + "/pg_ctl"
             if FileManager.default.isExecutableFile(atPath: initdb), FileManager.default.isExecutableFile(atPath: pgCtl) {
-                let psql = FileManager.default.isExecutableFile(atPath: directory + "/psql") ? directory + "/psql" : "/usr/bin/psql"
+                let psql =
+                    FileManager.default.isExecutableFile(atPath: directory + "/psql") ? directory + "/psql" : "/usr/bin/psql"
                 return PostgresTools(initdb: initdb, pgCtl: pgCtl, psql: psql)
             }
         }

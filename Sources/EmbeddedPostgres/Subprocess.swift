@@ -12,7 +12,9 @@ import Foundation
 enum Subprocess {
     /// Runs `path` with `arguments` and returns its exit status and what it printed (stdout and stderr together).
     /// With `inheritStandardIO` the child uses the caller's terminal and nothing is captured.
-    static func run(_ path: String, _ arguments: [String], inheritStandardIO: Bool = false) throws(EmbeddedClusterError)
+    static func run(
+        _ path: String, _ arguments: [String], inheritStandardIO: Bool = false
+    ) throws(EmbeddedClusterError)
         -> (status: Int32, output: String)
     {
         var outputPath = "/tmp/switchyard-subprocess-XXXXXX"

@@ -6,7 +6,9 @@ extension PostgresConnection {
     /// Values are encoded like bound parameters; tabs, newlines and backslashes inside them are escaped, so any
     /// string is data. Rows are sent in chunks of about 64 KiB.
     @discardableResult
-    public func copy<Rows: Sequence & Sendable>(into table: String, columns: [String], rows: Rows)
+    public func copy<Rows: Sequence & Sendable>(
+        into table: String, columns: [String], rows: Rows
+    )
         async throws(PostgresError) -> Int where Rows.Element == [any PostgresEncodable]
     {
         let statement =

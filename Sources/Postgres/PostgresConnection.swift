@@ -36,7 +36,9 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Opens a connection. The session uses UTF-8, ISO dates and UTC, which the row decoders rely on.
-    public static func connect(_ configuration: PostgresConfiguration) async throws(PostgresError)
+    public static func connect(
+        _ configuration: PostgresConfiguration
+    ) async throws(PostgresError)
         -> PostgresConnection
     {
         try configuration.validate()
@@ -124,17 +126,33 @@ public final class PostgresConnection: @unchecked Sendable {
         nonisolated(unsafe) let handle = self.handle
         let configuration = self.configuration
         let cancel = UnsafeSendable(cancelHandle)
+        let call = CallState()
         do {
             return try await withTaskCancellationHandler {
                 try await thread.run { () throws(PostgresError) -> T in
-                    let value = try body(handle, configuration)
-                    return value
+                    defer { call.finished.store(true, ordering: .releasing) }
+                    guard !call.cancelled.load(ordering: .acquiring) else {
+                        throw PostgresError(
+                            code: .cancelled, sqlState: "57014", message: "statement cancelled before it started")
+                    }
+                    call.started.store(true, ordering: .releasing)
+                    return try body(handle, configuration)
                 }
             } onCancel: {
-                if let pointer = cancel.value {
-                    var buffer = [CChar](repeating: 0, count: 256)
-                    _ = PQcancel(pointer, &buffer, 256)
-                }
+                call.cancelled.store(true, ordering: .releasing)
+                guard let pointer = cancel.value else { return }
+                // A cancel request that reaches the server before the statement does is ignored, so keep asking
+                // until the statement has finished.
+                let request = UnsafeSendable(pointer)
+                Thread {
+                    while !call.finished.load(ordering: .acquiring) {
+                        if call.started.load(ordering: .acquiring) {
+                            var buffer = [CChar](repeating: 0, count: 256)
+                            _ = PQcancel(request.value, &buffer, 256)
+                        }
+                        usleep(100_000)
+                    }
+                }.start()
             }
         } catch let error as PostgresError {
             if PQstatus(handle) != CONNECTION_OK { closed.store(true, ordering: .releasing) }
@@ -144,7 +162,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    static func execute(_ query: PostgresQuery, on handle: OpaquePointer, configuration: PostgresConfiguration)
+    static func execute(
+        _ query: PostgresQuery, on handle: OpaquePointer, configuration: PostgresConfiguration
+    )
         throws(PostgresError) -> PostgresRows
     {
         let result = withCStringArray(query.values) { valuePointers in
@@ -183,7 +203,9 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Turns a failed result into a `PostgresError` carrying the server's fields.
-    static func check(_ result: OpaquePointer?, handle: OpaquePointer, configuration: PostgresConfiguration)
+    static func check(
+        _ result: OpaquePointer?, handle: OpaquePointer, configuration: PostgresConfiguration
+    )
         throws(PostgresError)
     {
         guard let result else {
@@ -200,7 +222,9 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    static func error(from result: OpaquePointer, handle: OpaquePointer, configuration: PostgresConfiguration)
+    static func error(
+        from result: OpaquePointer, handle: OpaquePointer, configuration: PostgresConfiguration
+    )
         -> PostgresError
     {
         func field(_ code: Character) -> String? {
@@ -217,6 +241,13 @@ public final class PostgresConnection: @unchecked Sendable {
             code: closed ? .connectionClosed : .server, sqlState: sqlState, message: message, detail: field("D"),
             hint: field("H"), constraint: field("n"))
     }
+}
+
+/// What a cancellation handler knows about the statement it may have to cancel.
+final class CallState: Sendable {
+    let started = Atomic<Bool>(false)
+    let finished = Atomic<Bool>(false)
+    let cancelled = Atomic<Bool>(false)
 }
 
 /// Carries a value the compiler cannot prove `Sendable` across a thread hop whose exclusivity the caller ensures.

@@ -16,6 +16,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let decoding = Code(raw: "decoding")
         /// A `COPY` transfer failed on the client side.
         public static let copy = Code(raw: "copy")
+        /// The calling task was cancelled before or while the statement ran.
+        public static let cancelled = Code(raw: "cancelled")
         /// The pool was shut down.
         public static let poolClosed = Code(raw: "pool_closed")
         /// Two tasks tried to use one connection at once (a bug in the caller; the pool prevents it).

@@ -31,7 +31,9 @@ public final class PostgresListener: Sendable {
     }
 
     /// Connects, listens on `channels`, and starts delivering.
-    public static func start(_ configuration: PostgresConfiguration, channels: [String]) async throws(PostgresError)
+    public static func start(
+        _ configuration: PostgresConfiguration, channels: [String]
+    ) async throws(PostgresError)
         -> PostgresListener
     {
         try configuration.validate()

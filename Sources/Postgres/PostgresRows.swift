@@ -17,7 +17,9 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     public subscript(position: Int) -> PostgresRow { PostgresRow(columns: columns, cells: cells[position]) }
 
     /// Decodes every row into a tuple of the given types, in column order.
-    public func decode<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws(PostgresError)
+    public func decode<each Column: PostgresDecodable>(
+        _ types: (repeat each Column).Type
+    ) throws(PostgresError)
         -> [(repeat each Column)]
     {
         var result: [(repeat each Column)] = []
@@ -34,7 +36,9 @@ public struct PostgresRow: Sendable {
     let cells: [String?]
 
     /// Decodes the row into a tuple of the given types, in column order: `row.decode((UUID, String).self)`.
-    public func decode<each Column: PostgresDecodable>(_ types: (repeat each Column).Type) throws(PostgresError)
+    public func decode<each Column: PostgresDecodable>(
+        _ types: (repeat each Column).Type
+    ) throws(PostgresError)
         -> (repeat each Column)
     {
         var index = 0
@@ -50,7 +54,9 @@ public struct PostgresRow: Sendable {
     }
 
     /// Decodes the column named `name`.
-    public func decode<Value: PostgresDecodable>(column name: String, as type: Value.Type = Value.self)
+    public func decode<Value: PostgresDecodable>(
+        column name: String, as type: Value.Type = Value.self
+    )
         throws(PostgresError) -> Value
     {
         guard let index = columns.firstIndex(of: name) else {
