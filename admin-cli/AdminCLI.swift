@@ -10,11 +10,11 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin-cli",
         abstract: "Operate a Switchyard platform: tenants, users, API tokens, database and audit.",
         discussion: """
-            Switchyard connects shops with legacy systems: source connector → mapping → destination connector,
+            Switchyard connects shops with legacy systems (source connector → mapping → destination connector) \
             for many tenants on one platform. admin-cli is the operators' tool for its control plane.
 
-            Database: set DATABASE_URL (a libpq URI or key=value string). Without it, admin-cli runs a private
-            PostgreSQL cluster under ./.switchyard (or $SWITCHYARD_HOME), starting it and applying migrations on
+            Database: set DATABASE_URL (a libpq URI or key=value string). Without it, admin-cli runs a private \
+            PostgreSQL cluster under ./.switchyard (or $SWITCHYARD_HOME), starting it and applying migrations on \
             first use.
 
             Examples:
