@@ -14,10 +14,13 @@ let package = Package(
         .executable(name: "admin-cli", targets: ["AdminCLI"]),
         .library(name: "Values", targets: ["Values"]),
         .library(name: "Mapping", targets: ["Mapping"]),
+        .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "ConnectorKit", targets: ["ConnectorKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // libpq, found through pkg-config (Debian: libpq-dev).
@@ -25,6 +28,13 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
         .target(name: "Values", swiftSettings: swiftSettings),
         .target(name: "Mapping", dependencies: ["Values"], swiftSettings: swiftSettings),
+        .target(
+            name: "Transform",
+            dependencies: ["Mapping", "Values", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        .target(name: "Formats", dependencies: ["Values"], swiftSettings: swiftSettings),
+        .target(name: "ConfigFiles", dependencies: ["Values", "Yams"], swiftSettings: swiftSettings),
+        .target(name: "ConnectorKit", dependencies: ["Values"], swiftSettings: swiftSettings),
         .target(name: "Cron", swiftSettings: swiftSettings),
         .target(name: "EmbeddedPostgres", swiftSettings: swiftSettings),
         .target(
@@ -39,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "AdminCLI",
             dependencies: [
-                "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron",
+                "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",
@@ -53,6 +63,10 @@ let package = Package(
         .testTarget(name: "ValuesTests", dependencies: ["Values"], swiftSettings: swiftSettings),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigFilesTests", dependencies: ["ConfigFiles", "Values"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransformTests", dependencies: ["Transform", "Mapping", "Values"], swiftSettings: swiftSettings),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Values"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit", "Values"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ControlPlaneTests",
             dependencies: ["ControlPlane", "Postgres", "EmbeddedPostgres", "TestSupport"],
@@ -63,7 +77,9 @@ let package = Package(
 
 // While the mapping engine is written in parallel, `SWITCHYARD_DEV_SKIP_MAPPING=1 swift build` leaves it out.
 if ProcessInfo.processInfo.environment["SWITCHYARD_DEV_SKIP_MAPPING"] != nil {
-    let skipped: Set<String> = ["Values", "Mapping", "ValuesTests", "MappingTests"]
+    let skipped: Set<String> = [
+        "Values", "Mapping", "ValuesTests", "MappingTests", "Transform", "TransformTests", "ConfigFiles", "ConfigFilesTests", "Formats", "FormatsTests", "ConnectorKit", "ConnectorKitTests",
+    ]
     package.targets.removeAll { skipped.contains($0.name) }
     package.products.removeAll { skipped.contains($0.name) }
 }
