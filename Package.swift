@@ -59,6 +59,9 @@ let package = Package(
         .target(
             name: "TestSupport", dependencies: ["Postgres", "ControlPlane"], path: "Tests/Support",
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "mapping-benchmark", dependencies: ["Mapping", "Values"], path: "Benchmarks/MappingBenchmark",
+            swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ValuesTests", dependencies: ["Values"], swiftSettings: swiftSettings),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "Values"], swiftSettings: swiftSettings),
