@@ -1,6 +1,7 @@
 import ArgumentParser
 import ControlPlane
 import Foundation
+import Values
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,23 @@ struct AuditCommand: AsyncParsableCommand {
                 if let tenant { tenantID = try await Tenants(database: session.database).find(tenant).id }
                 return try await AdminAuditLog.list(session.database, tenant: tenantID, limit: limit)
             }
-            if output.json { return try Output.json(entries) }
+            if output.json {
+                // before/after are JSON documents: print them as objects, not as strings holding JSON.
+                let items: [JSONValue] = entries.map { entry in
+                    var object = JSONObject()
+                    object["seq"] = .number(Double(entry.seq))
+                    object["occurred_at"] = .string(Output.date(entry.occurredAt))
+                    object["actor"] = .string(entry.actor)
+                    object["action"] = .string(entry.action)
+                    object["target"] = .string(entry.target)
+                    object["tenant_slug"] = entry.tenantSlug.map(JSONValue.string) ?? .null
+                    object["before"] = entry.before.flatMap { try? JSONParser.parse($0) } ?? .null
+                    object["after"] = entry.after.flatMap { try? JSONParser.parse($0) } ?? .null
+                    return .object(object)
+                }
+                print(JSONSerializer.serialize(.array(items), indent: 2))
+                return
+            }
             Output.table(
                 ["SEQ", "TIME", "ACTOR", "ACTION", "TARGET"],
                 entries.map { [String($0.seq), Output.date($0.occurredAt), $0.actor, $0.action, $0.target] })
@@ -35,10 +52,12 @@ struct AuditCommand: AsyncParsableCommand {
             let result = try await Session.with { session in try await AdminAuditLog.verify(session.database) }
             switch result {
             case .intact(let rows):
-                if output.json { return try Output.json(["intact": "true", "rows": String(rows)]) }
+                if output.json { return print(JSONSerializer.serialize(["intact": true, "rows": .number(Double(rows))])) }
                 print("admin audit intact: \(rows) rows, every hash and link matches")
             case .broken(let seq, let reason):
-                if output.json { try Output.json(["intact": "false", "first_bad_row": String(seq), "reason": reason]) }
+                if output.json {
+                    print(JSONSerializer.serialize(["intact": false, "first_bad_row": .number(Double(seq)), "reason": .string(reason)]))
+                }
                 throw CLIFailure(message: "admin audit broken at row \(seq): \(reason)")
             }
         }

@@ -7,6 +7,17 @@ public struct TenantID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Wraps a UUID.
     public init(_ rawValue: UUID) { self.rawValue = rawValue }
     public var description: String { rawValue.uuidString.lowercased() }
+
+    /// Decodes the plain UUID string that `encode(to:)` writes.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(UUID.self)
+    }
+
+    /// Encodes as the same lowercase UUID string people see, not as a nested `raw_value` object.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
 
 /// A user's immutable id.
@@ -16,6 +27,17 @@ public struct UserID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Wraps a UUID.
     public init(_ rawValue: UUID) { self.rawValue = rawValue }
     public var description: String { rawValue.uuidString.lowercased() }
+
+    /// Decodes the plain UUID string that `encode(to:)` writes.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(UUID.self)
+    }
+
+    /// Encodes as the same lowercase UUID string people see, not as a nested `raw_value` object.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
 
 /// A tenant's slug: 3–40 lowercase letters, digits and hyphens, starting and ending with a letter or digit.

@@ -128,11 +128,15 @@ public struct Migrator: Sendable {
             progress("applying \(migration.fileName)")
             do {
                 try await connection.withTransaction { connection in
-                    // Objects belong to the owner role once it exists (after 0001), whoever logged in.
+                    // Objects belong to the owner role once it exists (after 0001), whoever logged in. The roles are
+                    // cluster-wide, so they may exist before 0001 has granted the owner CREATE on this database's
+                    // schema: until then 0001 must run as the login role, or its GRANT is silently a no-op.
                     let canBecomeOwner = try await connection.query(
                         """
-                        SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = 'switchyard_owner')
-                           AND pg_has_role(current_user, 'switchyard_owner', 'MEMBER')
+                        SELECT CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = 'switchyard_owner')
+                            THEN pg_has_role(current_user, 'switchyard_owner', 'MEMBER')
+                                 AND has_schema_privilege('switchyard_owner', 'public', 'CREATE')
+                            ELSE false END
                         """
                     ).first!.decode(Bool.self)
                     if canBecomeOwner { try await connection.query("SET LOCAL ROLE switchyard_owner") }

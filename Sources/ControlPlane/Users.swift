@@ -168,8 +168,10 @@ public struct Users: Sendable {
     private func activeTenant(_ slug: String) async throws -> Tenant {
         let tenant = try await Tenants(database: database).find(slug)
         guard tenant.status == .active else {
-            throw ControlPlaneError(
-                .conflict, "tenant '\(slug)' is \(tenant.status.rawValue); resume it first (admin-cli tenant resume \(slug))")
+            // Only a suspended tenant can be resumed; a deleted one is final.
+            let fix =
+                tenant.status == .suspended ? "resume it first (admin-cli tenant resume \(slug))" : "it cannot get new users"
+            throw ControlPlaneError(.conflict, "tenant '\(slug)' is \(tenant.status.rawValue); \(fix)")
         }
         return tenant
     }

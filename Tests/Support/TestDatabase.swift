@@ -65,16 +65,21 @@ public enum TestDatabase {
     /// Serialises database creation: `CREATE DATABASE … TEMPLATE` needs the template to be free of other sessions.
     actor Registry {
         static let shared = Registry()
-        private var templateName: String?
+        // A task, not a name: the actor is re-entered at every await, so concurrent first callers must share one
+        // creation instead of each dropping and re-creating the same template.
+        private var templateTask: Task<String, any Error>?
 
         func template() async throws -> String {
-            if let templateName { return templateName }
+            if templateTask == nil { templateTask = Task { try await makeTemplate() } }
+            return try await templateTask!.value
+        }
+
+        private func makeTemplate() async throws -> String {
             let name = "switchyard_template_\(ProcessInfo.processInfo.processIdentifier)"
             _ = try await create(prefix: "", exactName: name, template: nil)
             let pool = TestDatabase.pool(name, maxConnections: 1)
             try await Migrator(directory: TestDatabase.migrationsDirectory).migrate(pool)
             await pool.close()
-            templateName = name
             return name
         }
 
