@@ -50,6 +50,7 @@ let package = Package(
             name: "AdminCLI",
             dependencies: [
                 "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
+                "ConnectorKit", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",
@@ -83,6 +84,6 @@ if ProcessInfo.processInfo.environment["SWITCHYARD_DEV_SKIP_MAPPING"] != nil {
     let skipped: Set<String> = [
         "Values", "Mapping", "ValuesTests", "MappingTests", "Transform", "TransformTests", "ConfigFiles", "ConfigFilesTests", "Formats", "FormatsTests", "ConnectorKit", "ConnectorKitTests",
     ]
-    package.targets.removeAll { skipped.contains($0.name) }
-    package.products.removeAll { skipped.contains($0.name) }
+    package.targets.removeAll { skipped.contains($0.name) || $0.name == "mapping-benchmark" || $0.name == "AdminCLI" }
+    package.products.removeAll { skipped.contains($0.name) || $0.name == "admin-cli" }
 }
