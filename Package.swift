@@ -50,7 +50,7 @@ let package = Package(
             name: "AdminCLI",
             dependencies: [
                 "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
-                "ConnectorKit", .product(name: "Crypto", package: "swift-crypto"),
+                "ConnectorKit", "Formats", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",

@@ -20,6 +20,7 @@ extension MapCommand {
         @Option(help: "Input format: \(RecordFormat.readable).") var inFormat: RecordFormat = .jsonl
         @Option(name: .customLong("out"), help: "Output file, or - for stdout.") var output = "-"
         @Option(help: "Output format: \(RecordFormat.writable).") var outFormat: RecordFormat = .jsonl
+        @OptionGroup var formatOptions: FormatOptions
         @Option(help: "Field (or JSONata expression) that names each record in messages; default: its line number.")
         var key: String?
         @Flag(help: "Print the summary as JSON.") var json = false
@@ -37,8 +38,8 @@ extension MapCommand {
             do { keyExpression = try key.map { try JSONataExpression($0) } } catch {
                 throw CLIFailure(message: "--key: \(error)", exitCode: 2)
             }
-            let reader = try RecordFormat.reader(for: inFormat, path: input)
-            let writer = try RecordFormat.writer(for: outFormat, path: output)
+            let reader = try RecordFormat.reader(for: inFormat, path: input, options: formatOptions)
+            let writer = try RecordFormat.writer(for: outFormat, path: output, options: formatOptions)
             let pipeline = TransformPipeline(steps: stepList, dedupeStore: InMemoryDedupeStore())
             var summary = RunSummary()
             let progress = ProgressLine(enabled: output != "-" || isatty(STDERR_FILENO) == 1)
@@ -65,7 +66,7 @@ extension MapCommand {
 
             while let record = try reader.next() {
                 summary.read += 1
-                var recordKey = "line \(reader.line)"
+                var recordKey = "\(inFormat == .jsonl ? "line" : "record") \(reader.line)"
                 if let keyExpression, let value = try? keyExpression.evaluate(record.value) {
                     if case .string(let text) = value { recordKey = text } else { recordKey = JSONSerializer.serialize(value) }
                 }

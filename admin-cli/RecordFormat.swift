@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Transform
 import Values
@@ -24,24 +25,161 @@ protocol RecordWriter: AnyObject {
 enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
     case jsonl
     case json
+    case csv
+    case xml
 
     static var readable: String { allCases.map(\.rawValue).joined(separator: ", ") }
-    static var writable: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    static var writable: String { [RecordFormat.jsonl, .json, .csv].map(\.rawValue).joined(separator: ", ") }
 
-    static func reader(for format: RecordFormat, path: String) throws -> any RecordReader {
-        let source = try ByteChunks(path: path)
+    static func reader(for format: RecordFormat, path: String, options: FormatOptions) throws -> any RecordReader {
         switch format {
-        case .jsonl: return JSONLinesReader(source: source, name: path)
-        case .json: return try JSONArrayReader(source: source, name: path)
+        case .jsonl: return JSONLinesRecordReader(source: try ByteChunks(path: path), name: path)
+        case .json: return try JSONArrayRecordReader(source: try ByteChunks(path: path), name: path)
+        case .csv: return try CSVRecordReader(path: path, dialect: options.csvDialect())
+        case .xml:
+            guard let recordPath = options.recordPath else {
+                throw CLIFailure(message: "--in-format xml needs --record-path, e.g. /Envelope/Body/Orders/Order", exitCode: 2)
+            }
+            return try XMLRecordReader(
+                path: path,
+                options: XMLReader.Options(
+                    recordPath: recordPath, alwaysArrays: Set(options.alwaysArray), encoding: try options.textEncoding()))
         }
     }
 
-    static func writer(for format: RecordFormat, path: String) throws -> any RecordWriter {
-        let sink = try ByteSink(path: path)
+    static func writer(for format: RecordFormat, path: String, options: FormatOptions) throws -> any RecordWriter {
         switch format {
-        case .jsonl: return JSONLinesWriter(sink: sink)
-        case .json: return JSONArrayWriter(sink: sink)
+        case .jsonl: return JSONLinesRecordWriter(sink: try OutputBuffer(path: path))
+        case .json: return JSONArrayRecordWriter(sink: try OutputBuffer(path: path))
+        case .csv: return try CSVRecordWriter(path: path, dialect: options.csvOutputDialect())
+        case .xml: throw CLIFailure(message: "xml output is not available in map run yet; use jsonl, json or csv", exitCode: 2)
         }
+    }
+}
+
+/// Format options of `map run`.
+struct FormatOptions: ParsableArguments {
+    @Option(help: "CSV: field delimiter (use '\\t' for tab).") var delimiter = ","
+    @Option(help: "Input text encoding: utf-8, iso-8859-1, windows-1252, utf-16, auto.") var encoding = "auto"
+    @Flag(help: "CSV: the first row is data, not column names (columns are named by --columns or 1, 2, …).")
+    var noHeader = false
+    @Option(help: "CSV: column names, comma-separated (implies the file has no header row).") var columns: String?
+    @Option(help: "CSV: lines to skip before the header.") var skipLines = 0
+    @Flag(help: "CSV: trim spaces around fields.") var trim = false
+    @Flag(help: "CSV: allow rows with too many or too few fields (pad or cut).") var allowRagged = false
+    @Option(help: "XML: path of the record elements, e.g. /Envelope/Body/GetOrdersResponse/Order.") var recordPath: String?
+    @Option(help: "XML: element that is always an array (repeatable), e.g. Line.") var alwaysArray: [String] = []
+    @Option(help: "CSV output: field delimiter.") var outDelimiter = ","
+    @Option(help: "CSV output: text encoding.") var outEncoding = "utf-8"
+
+    func textEncoding(_ name: String? = nil) throws -> TextEncoding {
+        let name = name ?? encoding
+        if name == "auto" { return .automatic }
+        guard let encoding = TextEncoding(name: name) else {
+            throw CLIFailure(message: "unknown encoding '\(name)' (use utf-8, iso-8859-1, windows-1252, utf-16 or auto)", exitCode: 2)
+        }
+        return encoding
+    }
+
+    static func scalar(_ text: String, option: String) throws -> Unicode.Scalar {
+        let unescaped = text == "\\t" ? "\t" : text
+        guard unescaped.unicodeScalars.count == 1, let scalar = unescaped.unicodeScalars.first else {
+            throw CLIFailure(message: "\(option) must be one character (got '\(text)')", exitCode: 2)
+        }
+        return scalar
+    }
+
+    func csvDialect() throws -> CSVDialect {
+        var dialect = CSVDialect.rfc4180
+        dialect.delimiter = try Self.scalar(delimiter, option: "--delimiter")
+        dialect.encoding = try textEncoding()
+        dialect.skipLines = skipLines
+        dialect.trimWhitespace = trim
+        if allowRagged { dialect.raggedRows = .padOrTruncate }
+        if let columns {
+            dialect.header = .columns(columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        } else if noHeader {
+            dialect.header = .none
+        }
+        return dialect
+    }
+
+    func csvOutputDialect() throws -> CSVDialect {
+        var dialect = CSVDialect.rfc4180
+        dialect.delimiter = try Self.scalar(outDelimiter, option: "--out-delimiter")
+        dialect.encoding = try textEncoding(outEncoding)
+        return dialect
+    }
+}
+
+/// CSV records through the Formats reader; positions are record numbers.
+final class CSVRecordReader: RecordReader {
+    private var reader: CSVReader
+    private(set) var line = 0
+
+    init(path: String, dialect: CSVDialect) throws {
+        do {
+            reader = try CSVReader(source: try FileByteSource(path: path == "-" ? "/dev/stdin" : path), dialect: dialect)
+        } catch { throw CLIFailure(message: "\(path): \(error)") }
+    }
+
+    func next() throws -> InputRecord? {
+        do {
+            guard let value = try reader.next() else { return nil }
+            line += 1
+            return InputRecord(value: value)
+        } catch { throw CLIFailure(message: "\(error)") }
+    }
+}
+
+/// XML records through the Formats reader.
+final class XMLRecordReader: RecordReader {
+    private var reader: XMLReader
+    private(set) var line = 0
+
+    init(path: String, options: XMLReader.Options) throws {
+        do {
+            reader = try XMLReader(source: try FileByteSource(path: path == "-" ? "/dev/stdin" : path), options: options)
+        } catch { throw CLIFailure(message: "\(path): \(error)") }
+    }
+
+    func next() throws -> InputRecord? {
+        do {
+            guard let value = try reader.next() else { return nil }
+            line += 1
+            return InputRecord(value: value)
+        } catch { throw CLIFailure(message: "\(error)") }
+    }
+}
+
+/// CSV output; columns come from the first record.
+final class CSVRecordWriter: RecordWriter {
+    private var writer: CSVWriter?
+    private let path: String
+    private let dialect: CSVDialect
+    private let sink: FileByteSink
+
+    init(path: String, dialect: CSVDialect) throws {
+        self.path = path
+        self.dialect = dialect
+        do { sink = try FileByteSink(path: path == "-" ? "/dev/stdout" : path) } catch {
+            throw CLIFailure(message: "\(path): \(error)")
+        }
+    }
+
+    func write(_ value: JSONValue) throws {
+        do {
+            if writer == nil {
+                var columns: [String] = []
+                if case .object(let object) = value { columns = object.keys }
+                writer = try CSVWriter(sink: sink, dialect: dialect, columns: columns)
+            }
+            try writer!.write(value)
+        } catch { throw CLIFailure(message: "\(path): \(error)") }
+    }
+
+    func finish() throws {
+        do { try writer?.finish() } catch { throw CLIFailure(message: "\(path): \(error)") }
     }
 }
 
@@ -67,7 +205,7 @@ final class ByteChunks {
 }
 
 /// A file (or stdout) written through a 64 KiB buffer.
-final class ByteSink {
+final class OutputBuffer {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
 
@@ -100,7 +238,7 @@ final class ByteSink {
 }
 
 /// JSON Lines: one JSON value per line; blank lines are skipped.
-final class JSONLinesReader: RecordReader {
+final class JSONLinesRecordReader: RecordReader {
     private let source: ByteChunks
     private let name: String
     private var pending: [UInt8] = []
@@ -148,7 +286,7 @@ final class JSONLinesReader: RecordReader {
 }
 
 /// A JSON document whose top level is an array of records (or a single record).
-final class JSONArrayReader: RecordReader {
+final class JSONArrayRecordReader: RecordReader {
     private var items: IndexingIterator<[JSONValue]>
     private(set) var line = 0
 
@@ -167,9 +305,9 @@ final class JSONArrayReader: RecordReader {
     }
 }
 
-final class JSONLinesWriter: RecordWriter {
-    private let sink: ByteSink
-    init(sink: ByteSink) { self.sink = sink }
+final class JSONLinesRecordWriter: RecordWriter {
+    private let sink: OutputBuffer
+    init(sink: OutputBuffer) { self.sink = sink }
 
     func write(_ value: JSONValue) throws {
         try sink.append { buffer in
@@ -181,10 +319,10 @@ final class JSONLinesWriter: RecordWriter {
     func finish() throws { try sink.flush() }
 }
 
-final class JSONArrayWriter: RecordWriter {
-    private let sink: ByteSink
+final class JSONArrayRecordWriter: RecordWriter {
+    private let sink: OutputBuffer
     private var count = 0
-    init(sink: ByteSink) { self.sink = sink }
+    init(sink: OutputBuffer) { self.sink = sink }
 
     func write(_ value: JSONValue) throws {
         try sink.append { buffer in
