@@ -10,7 +10,10 @@ struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "package",
         abstract: "Build connector packages and publish them to the platform registry.",
-        subcommands: [Build.self, Publish.self, List.self, Show.self])
+        subcommands: [
+            Build.self, Publish.self, List.self, Show.self, Install.self, Installed.self, Upgrade.self, Rollback.self,
+            Uninstall.self,
+        ])
 
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
