@@ -82,7 +82,8 @@ let package = Package(
 // While the mapping engine is written in parallel, `SWITCHYARD_DEV_SKIP_MAPPING=1 swift build` leaves it out.
 if ProcessInfo.processInfo.environment["SWITCHYARD_DEV_SKIP_MAPPING"] != nil {
     let skipped: Set<String> = [
-        "Values", "Mapping", "ValuesTests", "MappingTests", "Transform", "TransformTests", "ConfigFiles", "ConfigFilesTests", "Formats", "FormatsTests", "ConnectorKit", "ConnectorKitTests",
+        "Values", "Mapping", "ValuesTests", "MappingTests", "Transform", "TransformTests", "ConfigFiles", "ConfigFilesTests",
+        "Formats", "FormatsTests", "ConnectorKit", "ConnectorKitTests",
     ]
     package.targets.removeAll { skipped.contains($0.name) || $0.name == "mapping-benchmark" || $0.name == "AdminCLI" }
     package.products.removeAll { skipped.contains($0.name) || $0.name == "admin-cli" }

@@ -56,7 +56,10 @@ struct AuditCommand: AsyncParsableCommand {
                 print("admin audit intact: \(rows) rows, every hash and link matches")
             case .broken(let seq, let reason):
                 if output.json {
-                    print(JSONSerializer.serialize(["intact": false, "first_bad_row": .number(Double(seq)), "reason": .string(reason)]))
+                    print(
+                        JSONSerializer.serialize([
+                            "intact": false, "first_bad_row": .number(Double(seq)), "reason": .string(reason),
+                        ]))
                 }
                 throw CLIFailure(message: "admin audit broken at row \(seq): \(reason)")
             }

@@ -114,7 +114,8 @@ extension PackageCommand {
             abstract: "Install a package for a tenant: the config is validated, secret fields are stored encrypted.")
         @Argument(help: "name, name@1.2.0 or name@^1.2 (default: the newest release).") var package: String
         @Option(help: "The tenant's slug.") var tenant: String
-        @Option(name: .customLong("as"), help: "The installation's name within the tenant, e.g. erp.") var installationName: String
+        @Option(name: .customLong("as"), help: "The installation's name within the tenant, e.g. erp.") var installationName:
+            String
         @Option(help: "Config file (YAML or JSON).") var config: String
         @OptionGroup var options: DatabaseOptions
 
@@ -136,8 +137,11 @@ extension PackageCommand {
                     tenant: tenant, name: installationName, packageName: published.name, version: published.version,
                     config: prepared, actor: options.resolvedActor)
             }
-            let secrets = installation.secretPointers.isEmpty ? "" : ", \(installation.secretPointers.count) secret field(s) encrypted"
-            print("installed \(installation.packageName)@\(installation.packageVersion) as '\(installation.name)' in tenant '\(tenant)'\(secrets)")
+            let secrets =
+                installation.secretPointers.isEmpty ? "" : ", \(installation.secretPointers.count) secret field(s) encrypted"
+            print(
+                "installed \(installation.packageName)@\(installation.packageVersion) as '\(installation.name)' in tenant '\(tenant)'\(secrets)"
+            )
         }
     }
 
@@ -197,7 +201,8 @@ extension PackageCommand {
                     do { configValue = try ConfigFile.load(config) } catch { throw CLIFailure(message: "\(error)") }
                 } else {
                     configValue = try InstallationSupport.fullConfig(
-                        publicJSON: current.config, secretsJSON: try await installations.secrets(tenant: tenant, name: installation))
+                        publicJSON: current.config,
+                        secretsJSON: try await installations.secrets(tenant: tenant, name: installation))
                 }
                 let prepared = try InstallationSupport.prepare(
                     configValue, for: target, source: config ?? "the current config of '\(installation)'")
@@ -205,7 +210,9 @@ extension PackageCommand {
                     tenant: tenant, name: installation, to: target.version, config: prepared, action: "installation.upgrade",
                     actor: options.resolvedActor)
             }
-            print("'\(installation)' now runs \(result.packageName)@\(result.packageVersion) (was \(result.previousVersion ?? "-"))")
+            print(
+                "'\(installation)' now runs \(result.packageName)@\(result.packageVersion) (was \(result.previousVersion ?? "-"))"
+            )
         }
     }
 
@@ -223,7 +230,8 @@ extension PackageCommand {
                 guard let previous = current.previousVersion else {
                     throw CLIFailure(message: "installation '\(installation)' has no previous version to roll back to")
                 }
-                let target = try await PackageRegistry(database: session.database).find(name: current.packageName, version: previous)
+                let target = try await PackageRegistry(database: session.database).find(
+                    name: current.packageName, version: previous)
                 let configValue = try InstallationSupport.fullConfig(
                     publicJSON: current.config, secretsJSON: try await installations.secrets(tenant: tenant, name: installation))
                 let prepared = try InstallationSupport.prepare(
@@ -260,7 +268,9 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-wrap every installation's data key under SWITCHYARD_MASTER_KEY; old keys (SWITCHYARD_MASTER_KEY_PREVIOUS) keep working until it finishes.")
+            abstract:
+                "Re-wrap every installation's data key under SWITCHYARD_MASTER_KEY; old keys (SWITCHYARD_MASTER_KEY_PREVIOUS) keep working until it finishes."
+        )
         @OptionGroup var options: DatabaseOptions
 
         func run() async throws {

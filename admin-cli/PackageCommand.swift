@@ -30,7 +30,9 @@ struct PackageCommand: AsyncParsableCommand {
                 throw CLIFailure(message: "cannot write \(path): \(error.localizedDescription)")
             }
             if output.json {
-                return try Output.json(["bundle": path, "sha256": built.sha256, "name": built.manifest.name, "version": "\(built.manifest.version)"])
+                return try Output.json([
+                    "bundle": path, "sha256": built.sha256, "name": built.manifest.name, "version": "\(built.manifest.version)",
+                ])
             }
             print("built \(built.manifest.name)@\(built.manifest.version) → \(path) (\(built.archive.count) bytes)")
             print("sha256 \(built.sha256)")
@@ -91,7 +93,8 @@ struct PackageCommand: AsyncParsableCommand {
         func run() async throws {
             let parts = package.split(separator: "@", maxSplits: 1).map(String.init)
             let found = try await Session.with { session in
-                try await PackageRegistry(database: session.database).find(name: parts[0], version: parts.count > 1 ? parts[1] : nil)
+                try await PackageRegistry(database: session.database).find(
+                    name: parts[0], version: parts.count > 1 ? parts[1] : nil)
             }
             let manifestValue = try JSONParser.parse(found.manifest)
             if output.json {
@@ -197,7 +200,8 @@ struct PackageBuild {
         let manifest: ConnectorManifest
         do { manifest = try ConnectorManifest(parsing: value) } catch {
             let lines = error.problems.map { "  \(manifestPath)\($0.pointer): \($0.message)" }
-            throw CLIFailure(message: "\(source): \(error.problems.count) problem(s) in \(manifestPath):\n" + lines.joined(separator: "\n"))
+            throw CLIFailure(
+                message: "\(source): \(error.problems.count) problem(s) in \(manifestPath):\n" + lines.joined(separator: "\n"))
         }
         if case .process(let command, _) = manifest.runtime, bundle.files[command] == nil {
             throw CLIFailure(message: "\(source): runtime command '\(command)' is not in the package")

@@ -76,7 +76,8 @@ struct FormatOptions: ParsableArguments {
         let name = name ?? encoding
         if name == "auto" { return .automatic }
         guard let encoding = TextEncoding(name: name) else {
-            throw CLIFailure(message: "unknown encoding '\(name)' (use utf-8, iso-8859-1, windows-1252, utf-16 or auto)", exitCode: 2)
+            throw CLIFailure(
+                message: "unknown encoding '\(name)' (use utf-8, iso-8859-1, windows-1252, utf-16 or auto)", exitCode: 2)
         }
         return encoding
     }

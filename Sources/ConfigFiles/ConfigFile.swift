@@ -42,7 +42,8 @@ public enum ConfigFile {
             data = contents
         }
         guard data.count <= maximumSize else {
-            throw ConfigFileError(file: path, line: nil, column: nil, message: "file is larger than \(maximumSize / 1_048_576) MiB")
+            throw ConfigFileError(
+                file: path, line: nil, column: nil, message: "file is larger than \(maximumSize / 1_048_576) MiB")
         }
         return try parse(data, name: path, json: path.hasSuffix(".json"))
     }
@@ -133,8 +134,9 @@ public enum ConfigFile {
     /// YAML 1.2 core-schema numbers: decimal integers, floats, `.inf`, `.nan`, `0x`/`0o` integers.
     static func number(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
-        guard let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-            || (first >= 48 && first <= 57)
+        guard let first = bytes.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                || (first >= 48 && first <= 57)
         else { return nil }
         switch text {
         case ".inf", "+.inf", ".Inf", ".INF": return .infinity

@@ -143,7 +143,8 @@ public struct Installations: Sendable {
             ).first
         else {
             throw ControlPlaneError(
-                .notFound, "unknown installation '\(name)' in tenant '\(slug)' (see: admin-cli package installed --tenant \(slug))")
+                .notFound,
+                "unknown installation '\(name)' in tenant '\(slug)' (see: admin-cli package installed --tenant \(slug))")
         }
         return try decode(row, tenant: slug)
     }
@@ -234,7 +235,8 @@ public struct Installations: Sendable {
                 else { return }
                 let (keyID, wrapped, ciphertext) = try current.decode((String, Data, Data).self)
                 guard keyID != keyring.current.id else { return }
-                let resealed = try keyring.rewrap(SealedSecret(keyID: keyID, wrappedKey: wrapped, ciphertext: ciphertext), context: context)
+                let resealed = try keyring.rewrap(
+                    SealedSecret(keyID: keyID, wrappedKey: wrapped, ciphertext: ciphertext), context: context)
                 try await connection.query(
                     """
                     UPDATE installations SET secrets_key_id = \(resealed.keyID), secrets_wrapped_key = \(resealed.wrappedKey)

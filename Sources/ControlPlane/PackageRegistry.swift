@@ -112,7 +112,8 @@ public struct PackageRegistry: Sendable {
         }
     }
 
-    static let precedence = "version_major DESC, version_minor DESC, version_patch DESC, (version_prerelease = '') DESC, version_prerelease DESC"
+    static let precedence =
+        "version_major DESC, version_minor DESC, version_patch DESC, (version_prerelease = '') DESC, version_prerelease DESC"
     static let columns = "name, version, title, sha256, size_bytes, published_at, published_by, manifest::text"
 
     static func decode(_ row: PostgresRow) throws -> PublishedPackage {
@@ -160,7 +161,9 @@ public struct PackageRegistry: Sendable {
                 let row = try await connection.query(
                     "SELECT bundle FROM connector_packages WHERE name = \(name) AND version = \(version)"
                 ).first
-            else { throw ControlPlaneError(.notFound, "unknown connector package '\(name)@\(version)' (see: admin-cli package list)") }
+            else {
+                throw ControlPlaneError(.notFound, "unknown connector package '\(name)@\(version)' (see: admin-cli package list)")
+            }
             return try row.decode(Data.self)
         }
     }

@@ -72,7 +72,9 @@ public struct Keyring: Sendable {
     /// `SWITCHYARD_MASTER_KEY` (and, during a rotation, `SWITCHYARD_MASTER_KEY_PREVIOUS`, comma-separated); or, when
     /// `keyFile` is given and no variable is set, that file, created with mode 0600 on first use (the embedded
     /// default keeps it under `.switchyard/`).
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, keyFile: URL?)
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment, keyFile: URL?
+    )
         throws(ControlPlaneError) -> Keyring
     {
         let previous = try (environment["SWITCHYARD_MASTER_KEY_PREVIOUS"] ?? "").split(separator: ",")
@@ -125,7 +127,8 @@ public struct Keyring: Sendable {
         }
         let associated = Data(context.utf8)
         do {
-            let keyBytes = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed.wrappedKey), using: master.key, authenticating: associated)
+            let keyBytes = try AES.GCM.open(
+                AES.GCM.SealedBox(combined: sealed.wrappedKey), using: master.key, authenticating: associated)
             return try AES.GCM.open(
                 AES.GCM.SealedBox(combined: sealed.ciphertext), using: SymmetricKey(data: keyBytes), authenticating: associated)
         } catch {
@@ -141,7 +144,8 @@ public struct Keyring: Sendable {
         }
         let associated = Data(context.utf8)
         do {
-            let keyBytes = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed.wrappedKey), using: master.key, authenticating: associated)
+            let keyBytes = try AES.GCM.open(
+                AES.GCM.SealedBox(combined: sealed.wrappedKey), using: master.key, authenticating: associated)
             let wrapped = try AES.GCM.seal(keyBytes, using: current.key, authenticating: associated).combined!
             return SealedSecret(keyID: current.id, wrappedKey: wrapped, ciphertext: sealed.ciphertext)
         } catch {

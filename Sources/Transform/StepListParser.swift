@@ -9,7 +9,9 @@ public enum StepListParser {
     public static let kinds = ["map", "filter", "set", "rename", "remove", "lookup", "split", "group", "validate", "dedupe"]
 
     /// Parses `value`; `validatorFactory` builds validators for `validate` steps (nil: such steps are refused).
-    public static func parse(_ value: JSONValue, validatorFactory: EntityValidatorFactory? = nil)
+    public static func parse(
+        _ value: JSONValue, validatorFactory: EntityValidatorFactory? = nil
+    )
         throws(StepConfigurationError) -> [TransformStep]
     {
         guard case .array(let items) = value else {
@@ -22,7 +24,8 @@ public enum StepListParser {
             guard case .object(let object) = item, object.count == 1, let kind = object.keys.first,
                 let body = object[kind]
             else {
-                problems.append("step \(index): must be an object with exactly one key naming its kind (\(kinds.joined(separator: ", ")))")
+                problems.append(
+                    "step \(index): must be an object with exactly one key naming its kind (\(kinds.joined(separator: ", ")))")
                 continue
             }
             do {
@@ -75,7 +78,9 @@ public enum StepListParser {
             }
             return .rename(
                 try fields.map { pair in
-                    guard case .string(let target) = pair.value else { throw StepProblem("new name of '\(pair.key)' must be a string") }
+                    guard case .string(let target) = pair.value else {
+                        throw StepProblem("new name of '\(pair.key)' must be a string")
+                    }
                     return (try path(pair.key), try path(target))
                 })
         case "remove":
@@ -94,7 +99,9 @@ public enum StepListParser {
         case "split":
             return .split(try expression(body, field: "split"))
         case "group":
-            guard case .object(let config) = body else { throw StepProblem("'group' must be an object with 'by' (and optional 'into')") }
+            guard case .object(let config) = body else {
+                throw StepProblem("'group' must be an object with 'by' (and optional 'into')")
+            }
             let into = config["into"] == nil ? nil : try expression(config["into"], field: "into")
             return .group(by: try expression(config["by"], field: "by"), into: into)
         case "validate":
@@ -137,6 +144,7 @@ public enum StepListParser {
         }
         var entries: [String: JSONValue] = [:]
         for (key, value) in table { entries[key] = value }
-        return .lookup(field: try path(fieldText), target: targetPath, table: entries, defaultValue: config["default"], miss: miss)
+        return .lookup(
+            field: try path(fieldText), target: targetPath, table: entries, defaultValue: config["default"], miss: miss)
     }
 }

@@ -110,7 +110,8 @@ public final class TransformPipeline: @unchecked Sendable {
 
     private func stepError(_ index: Int, key: String?, _ error: any Error) -> StepError {
         if let error = error as? JSONataError {
-            return StepError(stepIndex: index + 1, kind: steps[index].kind, entityKey: key, reason: error.description, code: error.code)
+            return StepError(
+                stepIndex: index + 1, kind: steps[index].kind, entityKey: key, reason: error.description, code: error.code)
         }
         return StepError(stepIndex: index + 1, kind: steps[index].kind, entityKey: key, reason: "\(error)")
     }
@@ -173,7 +174,9 @@ public final class TransformPipeline: @unchecked Sendable {
             } else {
                 switch miss {
                 case .fail:
-                    throw fail(index, key, "value '\(lookupKey)' of field '\(field)' is not in the lookup table (add it or set a default)")
+                    throw fail(
+                        index, key,
+                        "value '\(lookupKey)' of field '\(field)' is not in the lookup table (add it or set a default)")
                 case .keep: target.set(original, in: &result)
                 case .null: target.set(.null, in: &result)
                 }

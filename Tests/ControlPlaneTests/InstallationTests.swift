@@ -67,7 +67,9 @@ struct InstallationTests {
     @Test func secretsAreStoredEncryptedAndBoundToTheTenant() async throws {
         try await publishBoth()
         let file = try config("host: sftp.example\nport: 22\npassword: Very-Secret-42\n")
-        let install = try await cli(["package", "install", "demo-sftp@1.0.0", "--tenant", "acme", "--as", "erp", "--config", file])
+        let install = try await cli([
+            "package", "install", "demo-sftp@1.0.0", "--tenant", "acme", "--as", "erp", "--config", file,
+        ])
         #expect(install.status == 0, "\(install)")
         #expect(install.stdout == "installed demo-sftp@1.0.0 as 'erp' in tenant 'acme', 1 secret field(s) encrypted\n")
 
@@ -92,7 +94,9 @@ struct InstallationTests {
         #expect(try await installations.secrets(tenant: "acme", name: "erp") == #"{"/password":"Very-Secret-42"}"#)
 
         // Sealed columns copied onto another tenant's installation do not open there.
-        #expect(try await cli(["package", "install", "demo-sftp@1.0.0", "--tenant", "beta", "--as", "erp", "--config", file]).status == 0)
+        #expect(
+            try await cli(["package", "install", "demo-sftp@1.0.0", "--tenant", "beta", "--as", "erp", "--config", file]).status
+                == 0)
         _ = try await TestDatabase.withSuperuser(database) { connection in
             try await connection.query(
                 """
@@ -129,7 +133,9 @@ struct InstallationTests {
     @Test func upgradeRevalidatesAndRollbackReturns() async throws {
         try await publishBoth()
         let file = try config("host: h\npassword: pw-123456\n")
-        #expect(try await cli(["package", "install", "demo-sftp@^1.0", "--tenant", "acme", "--as", "erp", "--config", file]).status == 0)
+        #expect(
+            try await cli(["package", "install", "demo-sftp@^1.0", "--tenant", "acme", "--as", "erp", "--config", file]).status
+                == 0)
         // 2.0.0 requires `region`, which the current config lacks: refused with the violation.
         let refused = try await cli(["package", "upgrade", "erp", "--tenant", "acme", "--to", "2.0.0"])
         #expect(refused.status == 1)
@@ -146,13 +152,17 @@ struct InstallationTests {
         #expect(uninstall.status == 0)
         let unknown = try await cli(["package", "uninstall", "erp", "--tenant", "acme"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "error: unknown installation 'erp' in tenant 'acme' (see: admin-cli package installed --tenant acme)\n")
+        #expect(
+            unknown.stderr
+                == "error: unknown installation 'erp' in tenant 'acme' (see: admin-cli package installed --tenant acme)\n")
     }
 
     @Test func keyRotationRewrapsWithoutDowntime() async throws {
         try await publishBoth()
         let file = try config("host: h\npassword: pw-rotate-1\n")
-        #expect(try await cli(["package", "install", "demo-sftp@1.0.0", "--tenant", "acme", "--as", "erp", "--config", file]).status == 0)
+        #expect(
+            try await cli(["package", "install", "demo-sftp@1.0.0", "--tenant", "acme", "--as", "erp", "--config", file]).status
+                == 0)
         let newKey = MasterKey.generate()
         let rotation = ["SWITCHYARD_MASTER_KEY": newKey.base64, "SWITCHYARD_MASTER_KEY_PREVIOUS": masterKey.base64]
         let rotated = try await cli(["keys", "rotate"], environment: rotation)

@@ -122,7 +122,8 @@ struct PackageRegistryTests {
     @Test func bundleWithEscapingPathIsRefusedBeforeAnythingIsStored() async throws {
         let tar = folder.deletingLastPathComponent().appendingPathComponent("\(UUID().uuidString)-evil.tar").path
         let made = try await ChildProcess.run(
-            "/bin/tar", ["-cf", tar, "-P", "--transform", "s|^connector.yaml$|../connector.yaml|", "-C", folder.path, "connector.yaml"])
+            "/bin/tar",
+            ["-cf", tar, "-P", "--transform", "s|^connector.yaml$|../connector.yaml|", "-C", folder.path, "connector.yaml"])
         #expect(made.status == 0, "\(made)")
         let result = try await cli(["package", "publish", tar])
         #expect(result.status == 1)

@@ -4,7 +4,9 @@ import Transform
 import Values
 
 /// Parses a JSON step list and runs entities through it.
-private func run(_ stepsJSON: String, _ entities: [String], store: (any DedupeStore)? = nil) async throws
+private func run(
+    _ stepsJSON: String, _ entities: [String], store: (any DedupeStore)? = nil
+) async throws
     -> [TransformOutcome]
 {
     let steps = try StepListParser.parse(try JSONParser.parse(stepsJSON))
@@ -46,7 +48,8 @@ struct TransformPipelineTests {
 
     @Test func filterUsesJSONataTruthiness() async throws {
         let outcomes = try await run(
-            #"[{"filter": "STOCK"}]"#, [#"{"STOCK": 3}"#, #"{"STOCK": 0}"#, #"{"STOCK": ""}"#, #"{"OTHER": 1}"#, #"{"STOCK": "x"}"#])
+            #"[{"filter": "STOCK"}]"#,
+            [#"{"STOCK": 3}"#, #"{"STOCK": 0}"#, #"{"STOCK": ""}"#, #"{"OTHER": 1}"#, #"{"STOCK": "x"}"#])
         #expect(entities(outcomes) == [try json(#"{"STOCK": 3}"#), try json(#"{"STOCK": "x"}"#)])
         #expect(outcomes.filter { if case .filtered = $0 { return true } else { return false } }.count == 3)
     }
@@ -78,7 +81,8 @@ struct TransformPipelineTests {
     }
 
     @Test func lookupDefaultAndMissPolicies() async throws {
-        let withDefault = try await run(#"[{"lookup": {"field": "c", "table": {"a": "A"}, "default": "other"}}]"#, [#"{"c": "q"}"#])
+        let withDefault = try await run(
+            #"[{"lookup": {"field": "c", "table": {"a": "A"}, "default": "other"}}]"#, [#"{"c": "q"}"#])
         #expect(entities(withDefault) == [try json(#"{"c": "other"}"#)])
         let keep = try await run(#"[{"lookup": {"field": "c", "table": {"a": "A"}, "onMissing": "keep"}}]"#, [#"{"c": "q"}"#])
         #expect(entities(keep) == [try json(#"{"c": "q"}"#)])
@@ -101,10 +105,14 @@ struct TransformPipelineTests {
     @Test func groupCollectsUntilTheRunEnds() async throws {
         let outcomes = try await run(
             #"[{"group": {"by": "order", "into": "{'order': $[0].order, 'skus': $.sku, 'total': $sum($.qty)}"}}]"#,
-            [#"{"order": "O-1", "sku": "A", "qty": 2}"#, #"{"order": "O-2", "sku": "C", "qty": 5}"#, #"{"order": "O-1", "sku": "B", "qty": 1}"#])
+            [
+                #"{"order": "O-1", "sku": "A", "qty": 2}"#, #"{"order": "O-2", "sku": "C", "qty": 5}"#,
+                #"{"order": "O-1", "sku": "B", "qty": 1}"#,
+            ])
         #expect(
             entities(outcomes) == [
-                try json(#"{"order": "O-1", "skus": ["A", "B"], "total": 3}"#), try json(#"{"order": "O-2", "skus": "C", "total": 5}"#),
+                try json(#"{"order": "O-1", "skus": ["A", "B"], "total": 3}"#),
+                try json(#"{"order": "O-2", "skus": "C", "total": 5}"#),
             ])
         #expect(outcomes.prefix(3).allSatisfy { if case .grouped = $0 { return true } else { return false } })
     }
@@ -137,7 +145,8 @@ struct TransformPipelineTests {
         struct RequiresSKU: EntityValidator {
             func violations(of entity: JSONValue) -> [String] { entity["sku"] == nil ? ["/sku is required"] : [] }
         }
-        let steps = try StepListParser.parse(try json(#"[{"validate": {"schema": {"required": ["sku"]}}}]"#)) { _ in RequiresSKU() }
+        let steps = try StepListParser.parse(try json(#"[{"validate": {"schema": {"required": ["sku"]}}}]"#)) { _ in RequiresSKU()
+        }
         let pipeline = TransformPipeline(steps: steps)
         let ok = await pipeline.process(try json(#"{"sku": "A"}"#), key: "k1")
         let bad = await pipeline.process(try json(#"{"name": "x"}"#), key: "k2")

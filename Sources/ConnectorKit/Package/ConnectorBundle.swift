@@ -120,7 +120,10 @@ public struct ConnectorBundle: Sendable {
                 header.replaceSubrange(0..<pathBytes.count, with: pathBytes)
             } else {
                 // ustar splits long paths at a slash into a 155-byte prefix and a 100-byte name.
-                guard let split = pathBytes.indices.last(where: { pathBytes[$0] == 47 && $0 <= 155 && pathBytes.count - $0 - 1 <= 100 })
+                guard
+                    let split = pathBytes.indices.last(where: {
+                        pathBytes[$0] == 47 && $0 <= 155 && pathBytes.count - $0 - 1 <= 100
+                    })
                 else { throw BundleError("path \(path) is too long for a bundle (shorten it below 255 bytes)") }
                 header.replaceSubrange(0..<(pathBytes.count - split - 1), with: pathBytes[(split + 1)...])
                 header.replaceSubrange(345..<(345 + split), with: pathBytes[..<split])
@@ -151,7 +154,9 @@ public struct ConnectorBundle: Sendable {
         guard !path.split(separator: "/").contains(where: { $0 == ".." }) else {
             throw BundleError("bundle entry \(path) leaves the package folder (contains ..)")
         }
-        guard !path.contains("\\"), !path.contains("\0") else { throw BundleError("bundle entry \(path) has an invalid character") }
+        guard !path.contains("\\"), !path.contains("\0") else {
+            throw BundleError("bundle entry \(path) has an invalid character")
+        }
     }
 
     private static func text(_ bytes: ArraySlice<UInt8>) -> String {

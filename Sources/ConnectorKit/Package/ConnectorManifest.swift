@@ -97,7 +97,8 @@ public struct ConnectorManifest: Sendable, Equatable {
         if let name, !Self.isValidName(name) {
             problems.append(
                 ManifestProblem(
-                    pointer: "/name", message: "'\(name)' must be 2-64 lowercase letters, digits and hyphens (e.g. legacy-erp-files)"))
+                    pointer: "/name",
+                    message: "'\(name)' must be 2-64 lowercase letters, digits and hyphens (e.g. legacy-erp-files)"))
         }
         var version: SemanticVersion?
         if let text = string("version") {
@@ -118,7 +119,9 @@ public struct ConnectorManifest: Sendable, Equatable {
                 ManifestProblem(pointer: "/sdk", message: "must be a supported protocol version (\(Self.supportedSDKVersions))"))
         }
         let config = root["config"] ?? .object(JSONObject())
-        if case .object = config {} else if case .bool = config {} else {
+        if case .object = config {
+        } else if case .bool = config {
+        } else {
             problems.append(ManifestProblem(pointer: "/config", message: "must be a JSON Schema (an object)"))
         }
         let streams = Self.endpoints(root["streams"], key: "streams", isStream: true, problems: &problems)
@@ -163,7 +166,9 @@ public struct ConnectorManifest: Sendable, Equatable {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
-    private static func endpoints(_ value: JSONValue?, key: String, isStream: Bool, problems: inout [ManifestProblem])
+    private static func endpoints(
+        _ value: JSONValue?, key: String, isStream: Bool, problems: inout [ManifestProblem]
+    )
         -> [ConnectorEndpoint]
     {
         guard let value else { return [] }
@@ -190,7 +195,8 @@ public struct ConnectorManifest: Sendable, Equatable {
                     ManifestProblem(pointer: base + "/name", message: "must be 2-64 lowercase letters, digits, '-' or '_'"))
             }
             let schema = object["schema"] ?? .object(JSONObject())
-            if case .object = schema {} else {
+            if case .object = schema {
+            } else {
                 problems.append(ManifestProblem(pointer: base + "/schema", message: "must be a JSON Schema (an object)"))
             }
             var primaryKey: [String] = []
@@ -198,17 +204,23 @@ public struct ConnectorManifest: Sendable, Equatable {
             case .string(let field)?: primaryKey = [field]
             case .array(let fields)?:
                 for (offset, field) in fields.enumerated() {
-                    if case .string(let text) = field { primaryKey.append(text) } else {
+                    if case .string(let text) = field {
+                        primaryKey.append(text)
+                    } else {
                         problems.append(ManifestProblem(pointer: base + "/primaryKey/\(offset)", message: "must be a field name"))
                     }
                 }
-            case nil: problems.append(ManifestProblem(pointer: base + "/primaryKey", message: "is required (the fields that identify an entity)"))
-            default: problems.append(ManifestProblem(pointer: base + "/primaryKey", message: "must be a field name or a list of them"))
+            case nil:
+                problems.append(
+                    ManifestProblem(pointer: base + "/primaryKey", message: "is required (the fields that identify an entity)"))
+            default:
+                problems.append(ManifestProblem(pointer: base + "/primaryKey", message: "must be a field name or a list of them"))
             }
             var cursor: String?
             if let value = object["cursor"] {
                 if !isStream {
-                    problems.append(ManifestProblem(pointer: base + "/cursor", message: "only streams have an incremental cursor"))
+                    problems.append(
+                        ManifestProblem(pointer: base + "/cursor", message: "only streams have an incremental cursor"))
                 } else if case .string(let text) = value {
                     cursor = text
                 } else {
@@ -216,7 +228,8 @@ public struct ConnectorManifest: Sendable, Equatable {
                 }
             }
             for extra in object.keys where !["name", "schema", "primaryKey", "cursor", "description"].contains(extra) {
-                problems.append(ManifestProblem(pointer: base + "/\(escape(extra))", message: "unknown field (check the spelling)"))
+                problems.append(
+                    ManifestProblem(pointer: base + "/\(escape(extra))", message: "unknown field (check the spelling)"))
             }
             result.append(ConnectorEndpoint(name: name, schema: schema, primaryKey: primaryKey, cursor: cursor))
         }
@@ -226,17 +239,22 @@ public struct ConnectorManifest: Sendable, Equatable {
     private static func runtime(_ value: JSONValue?, problems: inout [ManifestProblem]) -> ConnectorRuntime? {
         guard case .object(let object)? = value else {
             problems.append(
-                ManifestProblem(pointer: "/runtime", message: "is required: {type: process, command: …} or {type: declarative, engine: http|soap|files|sql}"))
+                ManifestProblem(
+                    pointer: "/runtime",
+                    message: "is required: {type: process, command: …} or {type: declarative, engine: http|soap|files|sql}"))
             return nil
         }
         switch object["type"] {
         case .string("process")?:
             guard case .string(let command)? = object["command"], !command.isEmpty else {
-                problems.append(ManifestProblem(pointer: "/runtime/command", message: "is required for process connectors (a path inside the bundle)"))
+                problems.append(
+                    ManifestProblem(
+                        pointer: "/runtime/command", message: "is required for process connectors (a path inside the bundle)"))
                 return nil
             }
             if command.hasPrefix("/") || command.split(separator: "/").contains("..") {
-                problems.append(ManifestProblem(pointer: "/runtime/command", message: "must be a relative path inside the bundle"))
+                problems.append(
+                    ManifestProblem(pointer: "/runtime/command", message: "must be a relative path inside the bundle"))
                 return nil
             }
             var arguments: [String] = []
@@ -247,7 +265,8 @@ public struct ConnectorManifest: Sendable, Equatable {
         case .string("declarative")?:
             guard case .string(let engine)? = object["engine"], declarativeEngines.contains(engine) else {
                 problems.append(
-                    ManifestProblem(pointer: "/runtime/engine", message: "must be one of \(declarativeEngines.joined(separator: ", "))"))
+                    ManifestProblem(
+                        pointer: "/runtime/engine", message: "must be one of \(declarativeEngines.joined(separator: ", "))"))
                 return nil
             }
             return .declarative(engine: engine, settings: object["settings"] ?? .object(JSONObject()))

@@ -14,7 +14,8 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     /// Parses a version; the error says what part is wrong.
     public init(_ text: String) throws(ManifestProblem) {
         func fail(_ reason: String) -> ManifestProblem {
-            ManifestProblem(pointer: "/version", message: "'\(text)' is not a SemVer 2.0 version: \(reason) (e.g. 1.4.0 or 2.0.0-rc.1)")
+            ManifestProblem(
+                pointer: "/version", message: "'\(text)' is not a SemVer 2.0 version: \(reason) (e.g. 1.4.0 or 2.0.0-rc.1)")
         }
         var rest = Substring(text)
         var build: [String] = []

@@ -17,8 +17,10 @@ struct SemanticVersionTests {
 
     @Test func precedenceFollowsSemVer() throws {
         // The ordering example from semver.org, section 11.
-        let ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
-                       "1.0.0-rc.1", "1.0.0", "2.0.0", "2.1.0", "2.1.1"]
+        let ordered = [
+            "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
+            "1.0.0-rc.1", "1.0.0", "2.0.0", "2.1.0", "2.1.1",
+        ]
         let versions = try ordered.map(SemanticVersion.init)
         for index in versions.indices.dropLast() {
             #expect(versions[index] < versions[index + 1], "\(ordered[index]) < \(ordered[index + 1])")
@@ -95,7 +97,8 @@ struct BundleTests {
         let first = try makeFolder(files)
         let second = try makeFolder(files)
         // Different modification times must not change the bytes.
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 0)], ofItemAtPath: first.appendingPathComponent("README.md").path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: 0)], ofItemAtPath: first.appendingPathComponent("README.md").path)
         let a = try ConnectorBundle(directory: first).archive()
         let b = try ConnectorBundle(directory: second).archive()
         #expect(a == b)
@@ -116,7 +119,8 @@ struct BundleTests {
 
     @Test func symlinkLeavingTheFolderIsRefused() throws {
         let folder = try makeFolder(["connector.yaml": "name: x\n"])
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("passwd").path, withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("passwd").path, withDestinationPath: "/etc/passwd")
         let error = try #require(throws: BundleError.self) { try ConnectorBundle(directory: folder) }
         #expect(error.description == "passwd is a symlink that leaves the package folder; copy the file in instead")
     }
@@ -139,10 +143,13 @@ struct BundleTests {
 
     @Test func linksInArchivesAreRefused() throws {
         let folder = try makeFolder(["connector.yaml": "x"])
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link").path, withDestinationPath: "connector.yaml")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("link").path, withDestinationPath: "connector.yaml")
         let file = folder.appendingPathComponent("links.tar").path
         _ = try run("/bin/tar", ["-cf", file, "-C", folder.path, "link"])
-        let error = try #require(throws: BundleError.self) { try ConnectorBundle(archive: try #require(FileManager.default.contents(atPath: file))) }
+        let error = try #require(throws: BundleError.self) {
+            try ConnectorBundle(archive: try #require(FileManager.default.contents(atPath: file)))
+        }
         #expect(error.description == "bundle entry link is a link; bundles may hold regular files only")
     }
 
