@@ -28,7 +28,7 @@ struct AdminCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DatabaseCommand.self, TenantCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self,
-            LocalCommand.self, CronCommand.self, MapCommand.self, PackageCommand.self, KeysCommand.self,
+            LocalCommand.self, CronCommand.self, MapCommand.self, SchemaCommand.self, PackageCommand.self, KeysCommand.self,
         ]
     )
 }
