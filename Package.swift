@@ -1,5 +1,4 @@
 // swift-tools-version:6.1
-import Foundation
 import PackageDescription
 
 // One set of settings for every target: Swift 6 language mode (strict concurrency) plus explicit `any`.
@@ -78,13 +77,3 @@ let package = Package(
         ),
     ]
 )
-
-// While the mapping engine is written in parallel, `SWITCHYARD_DEV_SKIP_MAPPING=1 swift build` leaves it out.
-if ProcessInfo.processInfo.environment["SWITCHYARD_DEV_SKIP_MAPPING"] != nil {
-    let skipped: Set<String> = [
-        "Values", "Mapping", "ValuesTests", "MappingTests", "Transform", "TransformTests", "ConfigFiles", "ConfigFilesTests",
-        "Formats", "FormatsTests", "ConnectorKit", "ConnectorKitTests",
-    ]
-    package.targets.removeAll { skipped.contains($0.name) || $0.name == "mapping-benchmark" || $0.name == "AdminCLI" }
-    package.products.removeAll { skipped.contains($0.name) || $0.name == "admin-cli" }
-}

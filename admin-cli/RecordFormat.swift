@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectorKit
 import Formats
 import Foundation
 import Transform
@@ -339,7 +340,15 @@ final class JSONArrayRecordWriter: RecordWriter {
     }
 }
 
-/// Builds `validate` steps' validators; JSON Schema support arrives with ConnectorKit.
+/// Builds `validate` steps' validators from ConnectorKit's JSON Schema engine.
 enum SchemaValidation {
-    static let factory: EntityValidatorFactory? = nil
+    static let factory: EntityValidatorFactory? = { schema in
+        SchemaEntityValidator(schema: try JSONSchema(compiling: schema))
+    }
+}
+
+/// A `validate` step's check: every violation of the schema, one line each.
+struct SchemaEntityValidator: EntityValidator {
+    let schema: JSONSchema
+    func violations(of entity: JSONValue) -> [String] { schema.validate(entity).map(\.message) }
 }
