@@ -88,6 +88,23 @@ enum InstallationSupport {
         return .object(object)
     }
 
+    /// Moves an installation to `target`, re-validating `config` (or, when nil, its current config with its secrets)
+    /// against the target version's schema.
+    static func move(
+        _ name: String, tenant: String, to target: PublishedPackage, config: JSONValue?, configSource: String?,
+        action: String, installations: Installations, actor: Actor
+    ) async throws -> Installation {
+        var configValue = config
+        if configValue == nil {
+            let current = try await installations.find(tenant: tenant, name: name)
+            configValue = try fullConfig(
+                publicJSON: current.config, secretsJSON: try await installations.secrets(tenant: tenant, name: name))
+        }
+        let prepared = try prepare(configValue!, for: target, source: configSource ?? "the current config of '\(name)'")
+        return try await installations.changeVersion(
+            tenant: tenant, name: name, to: target.version, config: prepared, action: action, actor: actor)
+    }
+
     /// The full config of an installation: its public config with the decrypted secrets put back.
     static func fullConfig(publicJSON: String, secretsJSON: String?) throws -> JSONValue {
         var config = try JSONParser.parse(publicJSON)
@@ -196,19 +213,13 @@ extension PackageCommand {
                 let registry = PackageRegistry(database: session.database)
                 let target = try await InstallationSupport.resolve(
                     current.packageName + (to.map { "@\($0)" } ?? ""), registry: registry)
-                let configValue: JSONValue
+                var configValue: JSONValue?
                 if let config {
                     do { configValue = try ConfigFile.load(config) } catch { throw CLIFailure(message: "\(error)") }
-                } else {
-                    configValue = try InstallationSupport.fullConfig(
-                        publicJSON: current.config,
-                        secretsJSON: try await installations.secrets(tenant: tenant, name: installation))
                 }
-                let prepared = try InstallationSupport.prepare(
-                    configValue, for: target, source: config ?? "the current config of '\(installation)'")
-                return try await installations.changeVersion(
-                    tenant: tenant, name: installation, to: target.version, config: prepared, action: "installation.upgrade",
-                    actor: options.resolvedActor)
+                return try await InstallationSupport.move(
+                    installation, tenant: tenant, to: target, config: configValue, configSource: config,
+                    action: "installation.upgrade", installations: installations, actor: options.resolvedActor)
             }
             print(
                 "'\(installation)' now runs \(result.packageName)@\(result.packageVersion) (was \(result.previousVersion ?? "-"))"
@@ -232,13 +243,9 @@ extension PackageCommand {
                 }
                 let target = try await PackageRegistry(database: session.database).find(
                     name: current.packageName, version: previous)
-                let configValue = try InstallationSupport.fullConfig(
-                    publicJSON: current.config, secretsJSON: try await installations.secrets(tenant: tenant, name: installation))
-                let prepared = try InstallationSupport.prepare(
-                    configValue, for: target, source: "the current config of '\(installation)'")
-                return try await installations.changeVersion(
-                    tenant: tenant, name: installation, to: previous, config: prepared, action: "installation.rollback",
-                    actor: options.resolvedActor)
+                return try await InstallationSupport.move(
+                    installation, tenant: tenant, to: target, config: nil, configSource: nil, action: "installation.rollback",
+                    installations: installations, actor: options.resolvedActor)
             }
             print("'\(installation)' rolled back to \(result.packageName)@\(result.packageVersion)")
         }

@@ -36,15 +36,20 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
         switch format {
         case .jsonl: return JSONLinesRecordReader(source: try ByteChunks(path: path), name: path)
         case .json: return try JSONArrayRecordReader(source: try ByteChunks(path: path), name: path)
-        case .csv: return try CSVRecordReader(path: path, dialect: options.csvDialect())
+        case .csv:
+            let dialect = try options.csvDialect()
+            return try FormatRecordReader(path: path) { (source) throws(FormatError) in
+                try CSVReader(source: source, dialect: dialect)
+            }
         case .xml:
             guard let recordPath = options.recordPath else {
                 throw CLIFailure(message: "--in-format xml needs --record-path, e.g. /Envelope/Body/Orders/Order", exitCode: 2)
             }
-            return try XMLRecordReader(
-                path: path,
-                options: XMLReader.Options(
-                    recordPath: recordPath, alwaysArrays: Set(options.alwaysArray), encoding: try options.textEncoding()))
+            let xmlOptions = XMLReader.Options(
+                recordPath: recordPath, alwaysArrays: Set(options.alwaysArray), encoding: try options.textEncoding())
+            return try FormatRecordReader(path: path) { (source) throws(FormatError) in
+                try XMLReader(source: source, options: xmlOptions)
+            }
         }
     }
 
@@ -114,34 +119,23 @@ struct FormatOptions: ParsableArguments {
     }
 }
 
-/// CSV records through the Formats reader; positions are record numbers.
-final class CSVRecordReader: RecordReader {
-    private var reader: CSVReader
-    private(set) var line = 0
-
-    init(path: String, dialect: CSVDialect) throws {
-        do {
-            reader = try CSVReader(source: try FileByteSource(path: path == "-" ? "/dev/stdin" : path), dialect: dialect)
-        } catch { throw CLIFailure(message: "\(path): \(error)") }
-    }
-
-    func next() throws -> InputRecord? {
-        do {
-            guard let value = try reader.next() else { return nil }
-            line += 1
-            return InputRecord(value: value)
-        } catch { throw CLIFailure(message: "\(error)") }
-    }
+/// A streaming reader of the Formats module that yields one record per call.
+protocol FormatRecordSource {
+    mutating func next() throws(FormatError) -> JSONValue?
 }
 
-/// XML records through the Formats reader.
-final class XMLRecordReader: RecordReader {
-    private var reader: XMLReader
+extension CSVReader: FormatRecordSource {}
+extension XMLReader: FormatRecordSource {}
+
+/// Records from a Formats reader (CSV, XML); positions are record numbers.
+final class FormatRecordReader<Source: FormatRecordSource>: RecordReader {
+    private var reader: Source
     private(set) var line = 0
 
-    init(path: String, options: XMLReader.Options) throws {
+    /// Opens `path` (`-` for stdin) and hands the byte source to `make`.
+    init(path: String, _ make: (FileByteSource) throws(FormatError) -> Source) throws {
         do {
-            reader = try XMLReader(source: try FileByteSource(path: path == "-" ? "/dev/stdin" : path), options: options)
+            reader = try make(try FileByteSource(path: path == "-" ? "/dev/stdin" : path))
         } catch { throw CLIFailure(message: "\(path): \(error)") }
     }
 
