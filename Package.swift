@@ -32,6 +32,8 @@ let package = Package(
             dependencies: ["Mapping", "Values", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         .target(name: "Formats", dependencies: ["Values"], swiftSettings: swiftSettings),
+        .target(
+            name: "RouteConfig", dependencies: ["Values", "Cron", "Transform", "ConnectorKit"], swiftSettings: swiftSettings),
         .target(name: "ConfigFiles", dependencies: ["Values", "Yams"], swiftSettings: swiftSettings),
         .target(name: "ConnectorKit", dependencies: ["Values"], swiftSettings: swiftSettings),
         .target(name: "Cron", swiftSettings: swiftSettings),
@@ -49,7 +51,7 @@ let package = Package(
             name: "AdminCLI",
             dependencies: [
                 "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
-                "ConnectorKit", "Formats", .product(name: "Crypto", package: "swift-crypto"),
+                "ConnectorKit", "Formats", "RouteConfig", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",
@@ -66,6 +68,8 @@ let package = Package(
         .testTarget(name: "ValuesTests", dependencies: ["Values"], swiftSettings: swiftSettings),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RouteConfigTests", dependencies: ["RouteConfig", "Values", "ConnectorKit"], swiftSettings: swiftSettings),
         .testTarget(name: "ConfigFilesTests", dependencies: ["ConfigFiles", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "Mapping", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Values"], swiftSettings: swiftSettings),

@@ -200,11 +200,18 @@ public struct Installations: Sendable {
         }
     }
 
-    /// Removes an installation. (Routes, once they exist, will block this while they use it.)
+    /// Removes an installation; refused while routes use it, naming them.
     public func uninstall(tenant slug: String, name: String, actor: Actor) async throws {
         let tenant = try await tenant(slug)
         try await database.withPlatformScope(tenant: tenant.id) { connection in
             let before = try await Self.find(name, tenant: slug, on: connection)
+            let routes = try await Routes.using(installation: before.id, on: connection)
+            if !routes.isEmpty {
+                throw ControlPlaneError(
+                    .conflict,
+                    "installation '\(name)' is used by route(s) \(routes.map { "'\($0)'" }.joined(separator: ", ")); "
+                        + "delete or change them first")
+            }
             try await connection.query("DELETE FROM installations WHERE id = \(before.id)")
             try await AdminAuditLog.record(
                 on: connection, actor: actor, action: "installation.uninstall", target: "installation:\(slug)/\(name)",

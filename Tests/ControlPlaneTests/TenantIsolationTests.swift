@@ -47,6 +47,14 @@ struct TenantIsolationTests {
                         publicConfigJSON: #"{"host": "h"}"#, secretsJSON: #"{"/password": "p"}"#, secretPointers: ["/password"]),
                     actor: Actor("test"))
             }
+            // And a route per tenant, using that installation at both ends.
+            for slug in ["tenant-a", "tenant-b"] {
+                _ = try await Routes(database: database).apply(
+                    RouteRecord(
+                        name: "nightly", definitionJSON: #"{"name": "nightly"}"#, sourceInstallation: "erp",
+                        destinationInstallation: "erp", triggerKind: "manual", cron: nil, timeZone: nil, enabled: true),
+                    tenant: slug, dryRun: false, actor: Actor("test"))
+            }
             let tables = try await TestDatabase.withSuperuser(name) {
                 try await $0.query(
                     """

@@ -1,0 +1,118 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("admin-cli route", .enabled(if: TestDatabase.isAvailable))
+struct RouteCommandTests {
+    let database: String
+    let repository = TestDatabase.repositoryRoot.path
+    let environment = ["SWITCHYARD_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="]
+
+    init() async throws {
+        database = try await TestDatabase.createMigrated(prefix: "routes")
+        for command in [
+            ["tenant", "create", "acme", "--name", "Acme"],
+            ["package", "publish", "\(repository)/connectors/legacy-erp-files"],
+            ["package", "publish", "\(repository)/connectors/spryker-data-import"],
+            [
+                "package", "install", "legacy-erp-files", "--tenant", "acme", "--as", "erp", "--config",
+                "\(repository)/deploy/demo/demo-config.yaml",
+            ],
+            [
+                "package", "install", "spryker-data-import", "--tenant", "acme", "--as", "spryker", "--config",
+                "\(repository)/deploy/demo/spryker-config.yaml",
+            ],
+        ] {
+            let result = try await cli(command)
+            #expect(result.status == 0, "\(command): \(result)")
+        }
+    }
+
+    func cli(_ arguments: [String]) async throws -> ProcessResult {
+        try await ChildProcess.adminCLI(arguments, database: database, environment: environment)
+    }
+
+    func routeCount() async throws -> Int {
+        try await TestDatabase.withSuperuser(database) {
+            try await $0.query("SELECT count(*) FROM routes").first!.decode(Int.self)
+        }
+    }
+
+    @Test func applyIsIdempotentAndDryRunStoresNothing() async throws {
+        let route = "\(repository)/deploy/demo/route.yaml"
+        let dry = try await cli(["route", "apply", "--tenant", "acme", route, "--dry-run"])
+        #expect(dry.status == 0, "\(dry)")
+        #expect(dry.stdout.hasPrefix("would create route 'erp-products-to-spryker'\n"))
+        #expect(try await routeCount() == 0)
+        let created = try await cli(["route", "apply", "--tenant", "acme", route])
+        #expect(created.stdout.hasPrefix("create route 'erp-products-to-spryker'\n"))
+        #expect(created.stdout.contains(#"  + trigger: {"schedule":"0 2 * * *","timezone":"Europe/Amsterdam"}"#))
+        let again = try await cli(["route", "apply", "--tenant", "acme", route])
+        #expect(again.stdout == "route 'erp-products-to-spryker' is unchanged\n")
+        #expect(try await routeCount() == 1)
+
+        let changed = FileManager.default.temporaryDirectory.appendingPathComponent("route-\(UUID().uuidString).yaml")
+        let text = try String(contentsOfFile: route, encoding: .utf8).replacingOccurrences(
+            of: "capture: errors", with: "capture: all")
+        try Data(text.utf8).write(to: changed)
+        let updated = try await cli(["route", "apply", "--tenant", "acme", changed.path])
+        #expect(
+            updated.stdout
+                == "update route 'erp-products-to-spryker' (version 1 → 2)\n  - capture: \"errors\"\n  + capture: \"all\"\n")
+
+        let list = try await cli(["route", "list", "--tenant", "acme", "--json"])
+        let routes = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(routes.map { $0["name"] as? String } == ["erp-products-to-spryker"])
+        #expect(routes.first?["capture"] as? String == "all")
+
+        #expect(try await cli(["route", "disable", "erp-products-to-spryker", "--tenant", "acme"]).status == 0)
+        let disabled = try await TestDatabase.withSuperuser(database) {
+            try await $0.query("SELECT enabled, definition->>'enabled' FROM routes").first!.decode((Bool, String).self)
+        }
+        #expect(disabled == (false, "false"))
+
+        // An installation a route uses cannot be removed.
+        let uninstall = try await cli(["package", "uninstall", "erp", "--tenant", "acme"])
+        #expect(uninstall.status == 1)
+        #expect(
+            uninstall.stderr
+                == "error: installation 'erp' is used by route(s) 'erp-products-to-spryker'; delete or change them first\n")
+        let wrongConfirm = try await cli(["route", "delete", "erp-products-to-spryker", "--tenant", "acme", "--confirm", "x"])
+        #expect(wrongConfirm.status == 2)
+        #expect(
+            try await cli([
+                "route", "delete", "erp-products-to-spryker", "--tenant", "acme", "--confirm", "erp-products-to-spryker",
+            ]).status == 0)
+        #expect(try await routeCount() == 0)
+    }
+
+    @Test func invalidRouteListsEveryProblemAndStoresNothing() async throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("route-\(UUID().uuidString).yaml")
+        try Data(
+            """
+            name: broken
+            source: {installation: erp, stream: prodcts}
+            destination: {installation: shop, action: product-abstract}
+            steps: [{map: '{'}]
+            trigger: {schedule: "0 2 * *", timezone: Europe/Amsterdam}
+            """.utf8
+        ).write(to: bad)
+        let result = try await cli(["route", "apply", "--tenant", "acme", bad.path])
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "error: \(bad.path): 4 problem(s):")
+        #expect(
+            lines.dropFirst().map { $0.split(separator: ":").first.map(String.init) ?? "" } == [
+                "  \(bad.path)/source/stream", "  \(bad.path)/destination/installation", "  \(bad.path)/steps",
+                "  \(bad.path)/trigger/schedule",
+            ])
+        #expect(try await routeCount() == 0)
+    }
+
+    @Test func unknownRoute() async throws {
+        let result = try await cli(["route", "show", "nope", "--tenant", "acme"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: unknown route 'nope' in tenant 'acme' (see: admin-cli route list --tenant acme)\n")
+    }
+}
