@@ -209,9 +209,13 @@ final class OutputBuffer {
         if path == "-" {
             handle = FileHandle.standardOutput
         } else {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let opened = FileHandle(forWritingAtPath: path)
-            else { throw CLIFailure(message: "cannot create output file '\(path)' (check the folder and permissions)") }
-            handle = opened
+            // open(2), not FileManager.createFile: that writes a new file and renames it over the path, which would
+            // replace a device such as /dev/null or a named pipe instead of writing into it.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else {
+                throw CLIFailure(message: "cannot create output file '\(path)' (check the folder and permissions)")
+            }
+            handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         }
         buffer.reserveCapacity(70_000)
     }

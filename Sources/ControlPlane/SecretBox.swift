@@ -1,6 +1,10 @@
 import Crypto
 public import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Secrets sealed for storage: AES-256-GCM under a fresh data key, the data key itself sealed under a master key.
 /// Both layers authenticate the same associated data (tenant and installation ids), so a ciphertext copied to another
 /// tenant or installation fails to open.
@@ -90,10 +94,20 @@ public struct Keyring: Sendable {
             return Keyring(current: try MasterKey(base64: String(decoding: data, as: UTF8.self)), previous: previous)
         }
         let key = MasterKey.generate()
-        let created = FileManager.default.createFile(
-            atPath: keyFile.path, contents: Data((key.base64 + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        guard created else {
+        // O_EXCL: of two processes creating the key at once, one wins and the other reads the winner's key.
+        let descriptor = Glibc.open(keyFile.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            if errno == EEXIST, let data = FileManager.default.contents(atPath: keyFile.path) {
+                return Keyring(current: try MasterKey(base64: String(decoding: data, as: UTF8.self)), previous: previous)
+            }
             throw ControlPlaneError(.invalidInput, "cannot create the master key file \(keyFile.path)")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: Data((key.base64 + "\n").utf8))
+            try handle.synchronize()
+        } catch {
+            throw ControlPlaneError(.invalidInput, "cannot write the master key file \(keyFile.path): \(error)")
         }
         return Keyring(current: key, previous: previous)
     }

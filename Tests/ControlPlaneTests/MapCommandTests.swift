@@ -106,4 +106,18 @@ struct MapCommandTests {
         #expect(csv.status == 1)
         #expect(csv.stderr.hasPrefix("error: CSV error at line 2"))
     }
+
+    @Test func outputIsWrittenThroughTheGivenPathNotReplacingIt() async throws {
+        // Writing must go through the path (a symlink here; /dev/null or a pipe in real use), never replace it.
+        let target = try file("", "jsonl")
+        let link = FileManager.default.temporaryDirectory.appendingPathComponent("map-\(UUID().uuidString)-link.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let input = try file(#"{"a": 1}"# + "\n", "jsonl")
+        let steps = try file("- set: {b: '2'}\n", "yaml")
+        let result = try await cli(["run", "--steps", steps, "--in", input, "--out", link])
+        #expect(result.status == 0, "\(result)")
+        let type = try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType
+        #expect(type == .typeSymbolicLink)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == #"{"a":1,"b":2}"# + "\n")
+    }
 }
