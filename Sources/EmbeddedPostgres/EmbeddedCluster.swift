@@ -192,8 +192,12 @@ public struct EmbeddedCluster: Sendable {
     struct CommandResult {
         var status: Int32
         var output: String
+        /// The line that explains a failure: the first that reports an error, else the last line.
         var lastLine: String {
-            output.split(separator: "\n").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let markers = ["FATAL", "ERROR", "error:", "Permission denied", "could not", "cannot", "No space"]
+            if let reason = lines.first(where: { line in markers.contains { line.contains($0) } }) { return reason }
+            return lines.last ?? ""
         }
     }
 
