@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "Formats", dependencies: ["Values"], swiftSettings: swiftSettings),
         .target(
             name: "RouteConfig", dependencies: ["Values", "Cron", "Transform", "ConnectorKit"], swiftSettings: swiftSettings),
+        .target(name: "Connectors", dependencies: ["Values", "Formats"], swiftSettings: swiftSettings),
         .target(name: "ConfigFiles", dependencies: ["Values", "Yams"], swiftSettings: swiftSettings),
         .target(name: "ConnectorKit", dependencies: ["Values"], swiftSettings: swiftSettings),
         .target(name: "Cron", swiftSettings: swiftSettings),
@@ -51,7 +52,7 @@ let package = Package(
             name: "AdminCLI",
             dependencies: [
                 "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
-                "ConnectorKit", "Formats", "RouteConfig", .product(name: "Crypto", package: "swift-crypto"),
+                "ConnectorKit", "Formats", "RouteConfig", "Connectors", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",

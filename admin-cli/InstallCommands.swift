@@ -48,6 +48,14 @@ enum InstallationSupport {
         do { schema = try JSONSchema(compiling: manifest.config) } catch {
             throw CLIFailure(message: "package \(package.name)@\(package.version) has an invalid config schema: \(error)")
         }
+        // Top-level defaults of the schema are filled in, so the stored config says what the connector will use.
+        var config = config
+        if case .object(var object) = config, case .object(let properties)? = manifest.config["properties"] {
+            for (key, property) in properties where object[key] == nil {
+                if let value = property["default"] { object[key] = value }
+            }
+            config = .object(object)
+        }
         let violations = schema.validate(config)
         if !violations.isEmpty {
             let lines = violations.map { "  \(source)\($0.message)" }

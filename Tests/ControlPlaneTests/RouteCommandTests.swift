@@ -110,6 +110,47 @@ struct RouteCommandTests {
         #expect(try await routeCount() == 0)
     }
 
+    @Test func runExecutesTheExchangeAndRecordsIt() async throws {
+        // Absolute folders, so the test does not depend on the working directory.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("spryker-\(UUID().uuidString)")
+        let erpConfig = FileManager.default.temporaryDirectory.appendingPathComponent("erp-\(UUID().uuidString).yaml")
+        try Data("location: \(repository)/deploy/demo\npassword: pw-for-tests\n".utf8).write(to: erpConfig)
+        let shopConfig = FileManager.default.temporaryDirectory.appendingPathComponent("shop-\(UUID().uuidString).yaml")
+        try Data("directory: \(output.path)\n".utf8).write(to: shopConfig)
+        for command in [
+            ["package", "install", "legacy-erp-files", "--tenant", "acme", "--as", "erp2", "--config", erpConfig.path],
+            ["package", "install", "spryker-data-import", "--tenant", "acme", "--as", "shop2", "--config", shopConfig.path],
+        ] {
+            let result = try await cli(command)
+            #expect(result.status == 0, "\(result)")
+        }
+        let route = try String(contentsOfFile: "\(repository)/deploy/demo/route.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "installation: erp,", with: "installation: erp2,")
+            .replacingOccurrences(of: "installation: spryker,", with: "installation: shop2,")
+        let routeFile = FileManager.default.temporaryDirectory.appendingPathComponent("route-\(UUID().uuidString).yaml")
+        try Data(route.utf8).write(to: routeFile)
+        #expect(try await cli(["route", "apply", "--tenant", "acme", routeFile.path]).status == 0)
+
+        let run = try await cli(["route", "run", "erp-products-to-spryker", "--tenant", "acme", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        // deploy/demo/artikel.csv has 8 articles, one of them blocked (STATUS G).
+        #expect(record["status"] as? String == "succeeded")
+        #expect(record["records_read"] as? Int == 8)
+        #expect(record["records_written"] as? Int == 7)
+        #expect(record["records_filtered"] as? Int == 1)
+        let csv = try String(contentsOf: output.appendingPathComponent("product_abstract.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\r\n").map(String.init)
+        #expect(lines.first == "abstract_sku,name.de_DE,category_key,price_gross,tax_set_name")
+        #expect(lines.count == 8)
+        // "Fußmatte Kokos 60×40" arrives intact from ISO-8859-1, 14,90 as 1490 cents, HA as household.
+        #expect(lines.contains("20006,Fußmatte Kokos 60×40,household,1490,Standard Tax Set"))
+
+        let runs = try await cli(["route", "runs", "--tenant", "acme", "--json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
+        #expect(list.map { $0["status"] as? String } == ["succeeded"])
+    }
+
     @Test func unknownRoute() async throws {
         let result = try await cli(["route", "show", "nope", "--tenant", "acme"])
         #expect(result.status == 1)

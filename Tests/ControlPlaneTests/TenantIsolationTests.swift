@@ -54,6 +54,8 @@ struct TenantIsolationTests {
                         name: "nightly", definitionJSON: #"{"name": "nightly"}"#, sourceInstallation: "erp",
                         destinationInstallation: "erp", triggerKind: "manual", cron: nil, timeZone: nil, enabled: true),
                     tenant: slug, dryRun: false, actor: Actor("test"))
+                // And a run of it.
+                _ = try await Runs(database: database).startManual(tenant: slug, route: "nightly", owner: "test")
             }
             let tables = try await TestDatabase.withSuperuser(name) {
                 try await $0.query(

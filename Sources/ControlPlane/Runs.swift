@@ -1,0 +1,130 @@
+public import Foundation
+import Postgres
+
+/// One run of a route, as recorded.
+public struct RunRecord: Sendable, Codable, Equatable {
+    /// Immutable id.
+    public let id: UUID
+    /// The route's name at the time.
+    public let routeName: String
+    /// The route's version that ran.
+    public let routeVersion: Int
+    /// What started it.
+    public let trigger: String
+    /// `queued`, `running`, `succeeded`, `failed`, `dead` or `cancelled`.
+    public let status: String
+    /// Attempt number.
+    public let attempt: Int
+    /// When it started.
+    public let startedAt: Date?
+    /// When it ended.
+    public let finishedAt: Date?
+    /// Records taken from the source.
+    public let recordsRead: Int
+    /// Records delivered.
+    public let recordsWritten: Int
+    /// Records dropped by filters or unchanged.
+    public let recordsFiltered: Int
+    /// Records that failed.
+    public let recordsFailed: Int
+    /// Why it failed.
+    public let error: String?
+}
+
+/// Counts of a finished run.
+public struct RunCounts: Sendable, Equatable {
+    /// Records taken from the source.
+    public var read = 0
+    /// Records delivered.
+    public var written = 0
+    /// Records dropped or unchanged.
+    public var filtered = 0
+    /// Records that failed.
+    public var failed = 0
+    /// Zero counts.
+    public init() {}
+}
+
+/// Records runs. Tenant data: every query runs in the tenant's context.
+public struct Runs: Sendable {
+    let database: ControlPlaneDatabase
+
+    /// Uses `database`.
+    public init(database: ControlPlaneDatabase) { self.database = database }
+
+    static let columns = """
+        id, route_name, route_version, trigger, status, attempt, started_at, finished_at, records_read, records_written,
+        records_filtered, records_failed, error
+        """
+
+    static func decode(_ row: PostgresRow) throws -> RunRecord {
+        let v = try row.decode((UUID, String, Int, String, String, Int, Date?, Date?, Int, Int, Int, Int, String?).self)
+        return RunRecord(
+            id: v.0, routeName: v.1, routeVersion: v.2, trigger: v.3, status: v.4, attempt: v.5, startedAt: v.6,
+            finishedAt: v.7, recordsRead: v.8, recordsWritten: v.9, recordsFiltered: v.10, recordsFailed: v.11, error: v.12)
+    }
+
+    /// Starts a manual run of a route that this process executes itself; returns the run and the route's definition.
+    public func startManual(
+        tenant slug: String, route name: String, owner: String
+    ) async throws
+        -> (run: RunRecord, definition: String, tenant: TenantID)
+    {
+        let tenant = try await Tenants(database: database).find(slug)
+        guard tenant.status == .active else {
+            throw ControlPlaneError(.conflict, "tenant '\(slug)' is \(tenant.status.rawValue); its routes cannot run")
+        }
+        return try await database.withTenant(tenant.id) { connection in
+            guard
+                let route = try await connection.query(
+                    "SELECT id, version, definition::text, enabled FROM routes WHERE name = \(name)"
+                ).first
+            else { throw Routes.unknown(name, slug) }
+            let (routeID, version, definition, enabled) = try route.decode((UUID, Int, String, Bool).self)
+            guard enabled else {
+                throw ControlPlaneError(
+                    .conflict, "route '\(name)' is disabled (enable it: admin-cli route enable \(name) --tenant \(slug))")
+            }
+            let row = try await connection.query(
+                """
+                INSERT INTO runs (tenant_id, route_id, route_name, route_version, trigger, status, lease_owner, started_at)
+                VALUES (\(tenant.id.rawValue), \(routeID), \(name), \(version), 'manual', 'running', \(owner), now())
+                RETURNING \(unescaped: Self.columns)
+                """
+            ).first!
+            return (try Self.decode(row), definition, tenant.id)
+        }
+    }
+
+    /// Records how a run ended.
+    public func finish(
+        tenant: TenantID, run: UUID, succeeded: Bool, counts: RunCounts, error: String?
+    ) async throws
+        -> RunRecord
+    {
+        try await database.withTenant(tenant) { connection in
+            try Self.decode(
+                try await connection.query(
+                    """
+                    UPDATE runs SET status = \(succeeded ? "succeeded" : "failed"), finished_at = now(), lease_owner = NULL,
+                        records_read = \(counts.read), records_written = \(counts.written),
+                        records_filtered = \(counts.filtered), records_failed = \(counts.failed), error = \(error)
+                    WHERE id = \(run) RETURNING \(unescaped: Self.columns)
+                    """
+                ).first!)
+        }
+    }
+
+    /// The tenant's latest runs, newest first.
+    public func list(tenant slug: String, route: String? = nil, limit: Int = 50) async throws -> [RunRecord] {
+        let tenant = try await Tenants(database: database).find(slug)
+        return try await database.withTenant(tenant.id) { connection in
+            try await connection.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM runs WHERE \(route)::text IS NULL OR route_name = \(route)
+                ORDER BY created_at DESC LIMIT \(limit)
+                """
+            ).map(Self.decode)
+        }
+    }
+}
