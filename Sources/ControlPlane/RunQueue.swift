@@ -1,0 +1,81 @@
+public import Foundation
+import Postgres
+
+/// A run a worker has claimed and now holds a lease on.
+public struct ClaimedRun: Sendable, Equatable {
+    /// Its tenant.
+    public let tenantID: TenantID
+    /// The run.
+    public let runID: UUID
+    /// The route it runs.
+    public let routeID: UUID
+    /// Attempt number.
+    public let attempt: Int
+}
+
+/// The PostgreSQL run queue: enqueue, fair claims with leases, heartbeats, and rescue of lapsed leases.
+public struct RunQueue: Sendable {
+    let database: ControlPlaneDatabase
+
+    /// The channel `NOTIFY`ed when a run becomes queued.
+    public static let channel = "switchyard_runs"
+
+    /// Uses `database`.
+    public init(database: ControlPlaneDatabase) { self.database = database }
+
+    /// Queues a run of a route. A second enqueue for the same route and instant (another scheduler) changes nothing
+    /// and returns nil.
+    public func enqueue(
+        tenant: TenantID, route name: String, trigger: String, scheduledFor: Date = Date()
+    ) async throws
+        -> UUID?
+    {
+        try await database.withTenant(tenant) { connection in
+            guard let route = try await connection.query("SELECT id, version FROM routes WHERE name = \(name)").first else {
+                throw ControlPlaneError(.notFound, "unknown route '\(name)'")
+            }
+            let (routeID, version) = try route.decode((UUID, Int).self)
+            return try await connection.query(
+                """
+                INSERT INTO runs (tenant_id, route_id, route_name, route_version, trigger, scheduled_for)
+                VALUES (\(tenant.rawValue), \(routeID), \(name), \(version), \(trigger), \(scheduledFor))
+                ON CONFLICT (tenant_id, route_id, scheduled_for) DO NOTHING
+                RETURNING id
+                """
+            ).first.map { try $0.decode(UUID.self) }
+        }
+    }
+
+    /// Claims up to `limit` runs fairly across tenants, within every tenant's and route's limits.
+    public func claim(worker: String, limit: Int, lease: Duration = .seconds(30)) async throws -> [ClaimedRun] {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            try await connection.query(
+                """
+                SELECT tenant_id, id, route_id, attempt
+                FROM switchyard_claim_runs(\(worker), \(Int32(limit)), make_interval(secs => \(Double(lease.components.seconds))))
+                """
+            ).decode((UUID, UUID, UUID, Int).self).map {
+                ClaimedRun(tenantID: TenantID($0.0), runID: $0.1, routeID: $0.2, attempt: $0.3)
+            }
+        }
+    }
+
+    /// Renews the leases of every run `worker` holds; returns how many.
+    @discardableResult
+    public func heartbeat(worker: String, lease: Duration = .seconds(30)) async throws -> Int {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            try await connection.query(
+                "SELECT switchyard_heartbeat_runs(\(worker), make_interval(secs => \(Double(lease.components.seconds))))"
+            ).first!.decode(Int.self)
+        }
+    }
+
+    /// Takes back runs whose lease lapsed: queued again, or dead once the retry policy is spent.
+    @discardableResult
+    public func rescue() async throws -> [(run: UUID, status: String)] {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            try await connection.query("SELECT id, status FROM switchyard_rescue_runs()").decode((UUID, String).self)
+                .map { (run: $0.0, status: $0.1) }
+        }
+    }
+}
