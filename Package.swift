@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "admin-cli", targets: ["AdminCLI"]),
+        .executable(name: "switchyard", targets: ["Switchyard"]),
         .library(name: "Values", targets: ["Values"]),
         .library(name: "Mapping", targets: ["Mapping"]),
         .library(name: "Formats", targets: ["Formats"]),
@@ -35,6 +36,10 @@ let package = Package(
         .target(
             name: "RouteConfig", dependencies: ["Values", "Cron", "Transform", "ConnectorKit"], swiftSettings: swiftSettings),
         .target(name: "Connectors", dependencies: ["Values", "Formats"], swiftSettings: swiftSettings),
+        .target(
+            name: "Runner",
+            dependencies: ["ControlPlane", "Connectors", "ConnectorKit", "Transform", "Values"],
+            swiftSettings: swiftSettings),
         .target(name: "ConfigFiles", dependencies: ["Values", "Yams"], swiftSettings: swiftSettings),
         .target(name: "ConnectorKit", dependencies: ["Values"], swiftSettings: swiftSettings),
         .target(name: "Cron", swiftSettings: swiftSettings),
@@ -52,7 +57,7 @@ let package = Package(
             name: "AdminCLI",
             dependencies: [
                 "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
-                "ConnectorKit", "Formats", "RouteConfig", "Connectors", .product(name: "Crypto", package: "swift-crypto"),
+                "ConnectorKit", "Formats", "RouteConfig", "Connectors", "Runner", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",
@@ -61,6 +66,16 @@ let package = Package(
         // Shared by the database test targets: per-suite databases and child processes.
         .target(
             name: "TestSupport", dependencies: ["Postgres", "ControlPlane"], path: "Tests/Support",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "sample-inventory-connector", dependencies: ["ConnectorKit", "Values"],
+            path: "connectors/sample-inventory/Sources", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "Switchyard",
+            dependencies: [
+                "ControlPlane", "Postgres", "Runner", "Cron", "ConnectorKit", "Transform", "Values",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "mapping-benchmark", dependencies: ["Mapping", "Values"], path: "Benchmarks/MappingBenchmark",
@@ -75,6 +90,7 @@ let package = Package(
         .testTarget(name: "TransformTests", dependencies: ["Transform", "Mapping", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Values"], swiftSettings: swiftSettings),
         .testTarget(name: "ConnectorKitTests", dependencies: ["ConnectorKit", "Values"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConnectorProtocolTests", dependencies: ["ConnectorKit", "Values"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ControlPlaneTests",
             dependencies: ["ControlPlane", "Postgres", "EmbeddedPostgres", "TestSupport"],

@@ -3,108 +3,9 @@ import ConnectorKit
 import Connectors
 import ControlPlane
 import Foundation
+import Runner
 import Transform
 import Values
-
-/// Executes one route in this process: source → steps → destination, recording the run.
-///
-/// This is the single-process path behind `admin-cli route run`; the scheduler and isolated workers will run the same
-/// exchange from the queue.
-enum RouteExecution {
-    struct Endpoints {
-        let source: FilesRuntime
-        let stream: String
-        let destination: FilesRuntime
-        let action: String
-    }
-
-    static func endpoints(definition: JSONValue, tenant: String, session: Session, keyring: Keyring) async throws -> Endpoints {
-        let installations = Installations(database: session.database, keyring: keyring)
-        let registry = PackageRegistry(database: session.database)
-        func runtime(_ name: String) async throws -> FilesRuntime {
-            let installation = try await installations.find(tenant: tenant, name: name)
-            let package = try await registry.find(name: installation.packageName, version: installation.packageVersion)
-            let manifest = try ConnectorManifest(parsing: try JSONParser.parse(package.manifest))
-            guard case .declarative(let engine, let settings) = manifest.runtime, engine == "files" else {
-                throw CLIFailure(
-                    message: "installation '\(name)' uses \(installation.packageName), whose runtime cannot run in this "
-                        + "version yet (the built-in 'files' runtime can)")
-            }
-            let config = try InstallationSupport.fullConfig(
-                publicJSON: installation.config, secretsJSON: try await installations.secrets(tenant: tenant, name: name))
-            return FilesRuntime(
-                settings: settings, config: config,
-                baseDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
-        }
-        guard let sourceName = definition["source"]?["installation"]?.stringValue,
-            let stream = definition["source"]?["stream"]?.stringValue,
-            let destinationName = definition["destination"]?["installation"]?.stringValue,
-            let action = definition["destination"]?["action"]?.stringValue
-        else { throw CLIFailure(message: "the stored route definition is incomplete (apply the route again)") }
-        return Endpoints(
-            source: try await runtime(sourceName), stream: stream, destination: try await runtime(destinationName),
-            action: action)
-    }
-
-    /// Runs the route and returns the recorded run.
-    static func run(
-        tenant: String, route: String, session: Session, keyring: Keyring, progress: ProgressLine
-    ) async throws
-        -> RunRecord
-    {
-        let runs = Runs(database: session.database)
-        let (run, definitionText, tenantID) = try await runs.startManual(
-            tenant: tenant, route: route, owner: "admin-cli:\(ProcessInfo.processInfo.processIdentifier)")
-        var counts = RunCounts()
-        var summary = RunSummary()
-        do {
-            let definition = try JSONParser.parse(definitionText)
-            let endpoints = try await endpoints(definition: definition, tenant: tenant, session: session, keyring: keyring)
-            let steps = try StepListParser.parse(definition["steps"] ?? .array([]), validatorFactory: SchemaValidation.factory)
-            let pipeline = TransformPipeline(steps: steps, dedupeStore: InMemoryDedupeStore())
-            let writer = try endpoints.destination.writer(action: endpoints.action)
-            let limit = Int(definition["limits"]?["max_records_per_run"]?.numberValue ?? 1_000_000)
-            var shown = 0
-            func handle(_ outcomes: [TransformOutcome]) throws {
-                for outcome in outcomes {
-                    switch outcome {
-                    case .entity(let value, _, _):
-                        try writer.write(value)
-                        counts.written += 1
-                    case .filtered, .unchanged: counts.filtered += 1
-                    case .grouped: break
-                    case .failed(let error):
-                        counts.failed += 1
-                        if shown < 20 {
-                            Output.error(error.description)
-                            shown += 1
-                        }
-                    }
-                }
-            }
-            // One record at a time, through every step, before the next is read.
-            let source = try endpoints.source.records(stream: endpoints.stream)
-            while counts.read < limit, let (record, file, number) = try source.next() {
-                counts.read += 1
-                try handle(await pipeline.process(record, key: "\(file) record \(number)"))
-                summary.read = counts.read
-                summary.written = counts.written
-                progress.update(summary)
-            }
-            try handle(await pipeline.finish())
-            try writer.finish()
-            progress.clear()
-            let error = counts.failed > 0 ? "\(counts.failed) record(s) failed" : nil
-            return try await runs.finish(
-                tenant: tenantID, run: run.id, succeeded: counts.failed == 0, counts: counts, error: error)
-        } catch {
-            progress.clear()
-            let message = (error as? CLIFailure)?.message ?? "\(error)"
-            _ = try? await runs.finish(tenant: tenantID, run: run.id, succeeded: false, counts: counts, error: message)
-            throw CLIFailure(message: "run of route '\(route)' failed: \(message)")
-        }
-    }
-}
 
 extension RouteCommand {
     struct Run: AsyncParsableCommand {
@@ -112,14 +13,37 @@ extension RouteCommand {
             abstract: "Run a route now, in this process: read the source, apply the steps, write the destination.")
         @Argument(help: "The route's name.") var name: String
         @Option(help: "The tenant's slug.") var tenant: String
+        @Flag(help: "Queue the run for a worker (switchyard worker) instead of running it here.") var queue = false
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            if queue {
+                let id = try await Session.with { session in
+                    let tenantID = try await Tenants(database: session.database).find(tenant).id
+                    return try await RunQueue(database: session.database).enqueue(
+                        tenant: tenantID, route: name, trigger: "manual")
+                }
+                guard let id else {
+                    throw CLIFailure(message: "a run of '\(name)' is already queued for this instant; try again")
+                }
+                if output.json { return print(#"{"run":"\#(id.uuidString.lowercased())","status":"queued"}"#) }
+                return print("queued run \(id.uuidString.lowercased()) of '\(name)' (a switchyard worker will execute it)")
+            }
             let keyring = try Session.keyring()
             let record = try await Session.with { session in
-                try await RouteExecution.run(
-                    tenant: tenant, route: name, session: session, keyring: keyring,
-                    progress: ProgressLine(enabled: isatty(STDERR_FILENO) == 1))
+                let (run, definition, tenantID) = try await ControlPlane.Runs(database: session.database).startManual(
+                    tenant: tenant, route: name, owner: "admin-cli:\(ProcessInfo.processInfo.processIdentifier)")
+                let runner = RouteRunner(
+                    database: session.database, keyring: keyring,
+                    baseDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
+                    validatorFactory: SchemaValidation.factory)
+                do {
+                    return try await runner.execute(
+                        tenant: tenant, tenantID: tenantID, runID: run.id, definitionJSON: definition,
+                        reportFailure: { Output.error($0) })
+                } catch let failure as RunFailure {
+                    throw CLIFailure(message: "run of route '\(name)' failed: \(failure.description)")
+                }
             }
             if output.json { return try Output.json(record) }
             print(

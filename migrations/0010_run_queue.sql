@@ -98,3 +98,14 @@ CREATE FUNCTION runs_notify_queued() RETURNS trigger
 
 CREATE TRIGGER runs_notify_queued AFTER INSERT OR UPDATE OF status ON runs
     FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION runs_notify_queued();
+
+-- The scheduler's view across tenants: enabled scheduled routes of active tenants.
+CREATE FUNCTION switchyard_scheduled_routes() RETURNS TABLE (tenant_id uuid, route_name text, cron text, timezone text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+    AS $$
+        SELECT r.tenant_id, r.name, r.cron, r.timezone FROM routes r JOIN tenants t ON t.id = r.tenant_id
+        WHERE r.enabled AND r.trigger_kind = 'schedule' AND t.status = 'active'
+    $$;
+
+REVOKE ALL ON FUNCTION switchyard_scheduled_routes() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION switchyard_scheduled_routes() TO switchyard_app;

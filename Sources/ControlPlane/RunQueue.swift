@@ -78,4 +78,33 @@ public struct RunQueue: Sendable {
                 .map { (run: $0.0, status: $0.1) }
         }
     }
+
+    /// What a worker needs to execute a claimed run: the tenant's slug and the route's definition.
+    public func context(of run: ClaimedRun) async throws -> (tenant: String, definition: String) {
+        try await database.withPlatformScope(tenant: run.tenantID) { connection in
+            let slug = try await connection.query("SELECT slug FROM tenants WHERE id = \(run.tenantID.rawValue)").first!
+                .decode(String.self)
+            guard
+                let row = try await connection.query("SELECT definition::text FROM routes WHERE id = \(run.routeID)").first
+            else { throw ControlPlaneError(.notFound, "the route of run \(run.runID) no longer exists") }
+            return (slug, try row.decode(String.self))
+        }
+    }
+
+    /// Puts runs a stopping worker could not finish back in the queue for others, without using up an attempt.
+    public func release(worker: String) async throws {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            // Leases expire now; rescue hands them on, so one path decides between requeue and dead letter.
+            _ = try await connection.query("SELECT switchyard_heartbeat_runs(\(worker), make_interval(secs => -1))")
+        }
+    }
+
+    /// Enabled scheduled routes of active tenants, for the scheduler.
+    public func scheduledRoutes() async throws -> [(tenant: TenantID, route: String, cron: String, timeZone: String)] {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            try await connection.query("SELECT tenant_id, route_name, cron, timezone FROM switchyard_scheduled_routes()")
+                .decode((UUID, String, String, String).self)
+                .map { (tenant: TenantID($0.0), route: $0.1, cron: $0.2, timeZone: $0.3) }
+        }
+    }
 }

@@ -149,6 +149,24 @@ struct RouteCommandTests {
         let runs = try await cli(["route", "runs", "--tenant", "acme", "--json"])
         let list = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
         #expect(list.map { $0["status"] as? String } == ["succeeded"])
+
+        // The same exchange through the queue: admin-cli queues it, a switchyard worker process claims and runs it.
+        let queued = try await cli(["route", "run", "erp-products-to-spryker", "--tenant", "acme", "--queue"])
+        #expect(queued.status == 0, "\(queued)")
+        #expect(queued.stdout.hasPrefix("queued run "))
+        let switchyard = URL(fileURLWithPath: ChildProcess.adminCLI).deletingLastPathComponent().appendingPathComponent(
+            "switchyard"
+        ).path
+        var environment = self.environment
+        environment["DATABASE_URL"] = TestDatabase.connectionString(database: database)
+        let worker = try await ChildProcess.run(switchyard, ["worker", "--once"], environment: environment)
+        #expect(worker.status == 0, "\(worker)")
+        #expect(worker.stderr.contains("succeeded: read 8, written 7, failed 0"))
+        let afterWorker = try await cli(["route", "runs", "--tenant", "acme", "--json"])
+        let statuses = (try JSONSerialization.jsonObject(with: Data(afterWorker.stdout.utf8)) as? [[String: Any]])?.map {
+            $0["status"] as? String
+        }
+        #expect(statuses == ["succeeded", "succeeded"])
     }
 
     @Test func unknownRoute() async throws {
