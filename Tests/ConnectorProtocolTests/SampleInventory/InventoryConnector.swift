@@ -1,0 +1,1 @@
+../../../connectors/sample-inventory/Sources/InventoryConnector.swift
