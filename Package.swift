@@ -57,7 +57,8 @@ let package = Package(
             name: "AdminCLI",
             dependencies: [
                 "ControlPlane", "EmbeddedPostgres", "Postgres", "Cron", "Values", "Mapping", "Transform", "ConfigFiles",
-                "ConnectorKit", "Formats", "RouteConfig", "Connectors", "Runner", .product(name: "Crypto", package: "swift-crypto"),
+                "ConnectorKit", "Formats", "RouteConfig", "Connectors", "Runner",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "admin-cli",
