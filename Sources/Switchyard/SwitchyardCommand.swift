@@ -161,10 +161,10 @@ struct WorkerLoop {
                             let record = try await runner.execute(
                                 tenant: tenant, tenantID: run.tenantID, runID: run.runID, definitionJSON: definition)
                             log(
-                                "run \(run.runID) of '\(record.routeName)' (\(tenant)) \(record.status): read \(record.recordsRead), "
+                                "run \(run.runID.uuidString.lowercased()) of '\(record.routeName)' (\(tenant)) \(record.status): read \(record.recordsRead), "
                                     + "written \(record.recordsWritten), failed \(record.recordsFailed)")
                         } catch {
-                            log("run \(run.runID) failed: \(error)")
+                            log("run \(run.runID.uuidString.lowercased()) failed: \(error)")
                         }
                     }
                 }
