@@ -107,4 +107,16 @@ public struct RunQueue: Sendable {
                 .map { (tenant: TenantID($0.0), route: $0.1, cron: $0.2, timeZone: $0.3) }
         }
     }
+
+    /// After a run failed as a whole: queued again after the route's backoff, or dead once its attempts are spent.
+    public func retryOrBury(_ run: ClaimedRun, error: String) async throws -> (status: String, attempt: Int, at: Date) {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            try await connection.query(
+                """
+                SELECT status, attempt, scheduled_for
+                FROM switchyard_retry_run(\(run.tenantID.rawValue), \(run.runID), \(error))
+                """
+            ).first!.decode((String, Int, Date).self)
+        }
+    }
 }

@@ -164,7 +164,13 @@ struct WorkerLoop {
                                 "run \(run.runID.uuidString.lowercased()) of '\(record.routeName)' (\(tenant)) \(record.status): read \(record.recordsRead), "
                                     + "written \(record.recordsWritten), failed \(record.recordsFailed)")
                         } catch {
-                            log("run \(run.runID.uuidString.lowercased()) failed: \(error)")
+                            let id = run.runID.uuidString.lowercased()
+                            let next = try? await queue.retryOrBury(run, error: "\(error)")
+                            switch next?.status {
+                            case "queued"?: log("run \(id) failed (\(error)); attempt \(next!.attempt) queued for \(next!.at)")
+                            case "dead"?: log("run \(id) failed (\(error)); no attempts left: dead-lettered")
+                            default: log("run \(id) failed: \(error)")
+                            }
                         }
                     }
                 }

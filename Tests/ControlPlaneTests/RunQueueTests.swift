@@ -132,3 +132,54 @@ struct RunQueueTests {
         #expect(notification?.payload == b.id.description)
     }
 }
+
+@Suite("Run retries", .enabled(if: TestDatabase.isAvailable))
+struct RunRetryTests {
+    @Test func failedRunsBackOffThenDie() async throws {
+        let name = try await TestDatabase.createMigrated(prefix: "retry")
+        let pool = TestDatabase.pool(name)
+        let database = ControlPlaneDatabase(pool: pool)
+        let tenant = try await Tenants(database: database).create(
+            slug: try TenantSlug("retry-t"), displayName: "R", actor: Actor("test"))
+        _ = try await PackageRegistry(database: database).publish(
+            PackageRegistry.Submission(
+                name: "r-pkg", version: "1.0.0", major: 1, minor: 0, patch: 0, prerelease: "", title: "R",
+                manifestJSON: "{}", bundle: Data([1]), sha256: String(repeating: "ef", count: 32)),
+            actor: Actor("test"))
+        _ = try await Installations(database: database, keyring: Keyring(current: MasterKey.generate())).install(
+            tenant: "retry-t", name: "io", packageName: "r-pkg", version: "1.0.0",
+            config: InstallationConfig(publicConfigJSON: "{}", secretsJSON: nil, secretPointers: []), actor: Actor("test"))
+        _ = try await Routes(database: database).apply(
+            RouteRecord(
+                name: "flaky",
+                definitionJSON:
+                    #"{"retry": {"max_attempts": 3, "initial_delay": "10s", "max_delay": "15s", "multiplier": 2, "jitter": 0}}"#,
+                sourceInstallation: "io", destinationInstallation: "io", triggerKind: "manual", cron: nil, timeZone: nil,
+                enabled: true),
+            tenant: "retry-t", dryRun: false, actor: Actor("test"))
+        let queue = RunQueue(database: database)
+        _ = try await queue.enqueue(
+            tenant: tenant.id, route: "flaky", trigger: "manual", scheduledFor: Date().addingTimeInterval(-5))
+        let run = try #require(try await queue.claim(worker: "w", limit: 1).first)
+
+        let before = Date()
+        let first = try await queue.retryOrBury(run, error: "source unreachable")
+        // Attempt 1 failed: attempt 2 after initial_delay (10 s, no jitter).
+        #expect(first.status == "queued")
+        #expect(first.attempt == 2)
+        #expect(abs(first.at.timeIntervalSince(before) - 10) < 2)
+        // Not due yet: nothing to claim.
+        #expect(try await queue.claim(worker: "w", limit: 1).isEmpty)
+
+        let second = try await queue.retryOrBury(run, error: "source unreachable")
+        // Attempt 2 failed: 10 s × 2 = 20 s, capped at max_delay 15 s.
+        #expect(second.status == "queued")
+        #expect(second.attempt == 3)
+        #expect(abs(second.at.timeIntervalSince(Date()) - 15) < 2)
+
+        let third = try await queue.retryOrBury(run, error: "source unreachable")
+        #expect(third.status == "dead")
+        #expect(third.attempt == 3)
+        await pool.close()
+    }
+}
