@@ -29,7 +29,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             DatabaseCommand.self, TenantCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self,
             LocalCommand.self, CronCommand.self, MapCommand.self, SchemaCommand.self, PackageCommand.self, KeysCommand.self,
-            RouteCommand.self,
+            ConnectionCommand.self, RouteCommand.self,
         ]
     )
 }

@@ -111,10 +111,47 @@ public struct FilesRuntime: Sendable {
         return FilesRecordReader(files: files, dialect: try Self.dialect(settings))
     }
 
+    /// Checks that the installation can work: each stream's folder can be listed (and how many files match), each
+    /// action's folder exists and is writable or can be created. Returns one line per stream and action.
+    public func check(streams: [String], actions: [String]) throws(ConnectorRuntimeError) -> [String] {
+        var lines: [String] = []
+        for name in streams {
+            let endpoint = try endpointSettings(name)
+            let directory = try folder("location")
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
+                throw ConnectorRuntimeError(
+                    "stream \(name): cannot list folder \(directory.path) (check the installation's location)")
+            }
+            let glob = endpoint["glob"]?.stringValue ?? "*"
+            let matching = names.filter { fnmatch(glob, $0, 0) == 0 }.count
+            lines.append("stream \(name): \(matching) file(s) matching \(glob) in \(directory.path)")
+        }
+        for name in actions {
+            _ = try endpointSettings(name)
+            let directory = try outputFolder()
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue, FileManager.default.isWritableFile(atPath: directory.path) else {
+                    throw ConnectorRuntimeError("action \(name): \(directory.path) is not a writable folder")
+                }
+                lines.append("action \(name): writes to \(directory.path)")
+            } else {
+                lines.append("action \(name): will create \(directory.path)")
+            }
+        }
+        return lines
+    }
+
+    /// Where actions write: the config's `directory`, else its `location`.
+    func outputFolder() throws(ConnectorRuntimeError) -> URL {
+        try folder(config["directory"] != nil ? "directory" : "location")
+    }
+
     /// Writes `action`'s records to the action's file in the `directory` folder (CSV, columns from the first record).
     public func writer(action: String) throws -> FilesActionWriter {
         let settings = try endpointSettings(action)
-        let directory = try folder("directory")
+        let directory = try outputFolder()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {

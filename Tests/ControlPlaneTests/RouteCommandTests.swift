@@ -169,6 +169,26 @@ struct RouteCommandTests {
         #expect(statuses == ["succeeded", "succeeded"])
     }
 
+    @Test func connectionCheck() async throws {
+        let ok = try await cli(["connection", "check", "erp", "--tenant", "acme"])
+        #expect(ok.status == 0, "\(ok)")
+        #expect(ok.stdout.hasPrefix("installation 'erp' in tenant 'acme' is ok\n"))
+        #expect(ok.stdout.contains("stream products: 1 file(s) matching artikel*.csv"))
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
+        try Data("location: /nonexistent/erp-exports\npassword: pw-123456\n".utf8).write(to: config)
+        #expect(
+            try await cli([
+                "package", "install", "legacy-erp-files", "--tenant", "acme", "--as", "erp-bad", "--config", config.path,
+            ])
+            .status == 0)
+        let bad = try await cli(["connection", "check", "erp-bad", "--tenant", "acme"])
+        #expect(bad.status == 1)
+        #expect(
+            bad.stderr
+                == "error: check failed: stream products: cannot list folder /nonexistent/erp-exports (check the installation's location)\n"
+        )
+    }
+
     @Test func unknownRoute() async throws {
         let result = try await cli(["route", "show", "nope", "--tenant", "acme"])
         #expect(result.status == 1)
