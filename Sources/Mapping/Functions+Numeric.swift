@@ -8,7 +8,7 @@ extension StandardLibrary {
         case .number(let n): return n
         case .bool(let b): return b ? 1 : 0
         case .string(let s):
-            if isDecimalLiteral(s), let d = Double(s), d.isFinite { return d }
+            if let d = decimalLiteralValue(s), d.isFinite { return d }
             let lower = s.lowercased()
             for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] where lower.hasPrefix(prefix) {
                 if let v = Int(lower.dropFirst(2), radix: radix) { return Double(v) }
@@ -19,30 +19,60 @@ extension StandardLibrary {
         }
     }
 
-    /// The number syntax `$number` accepts: JSON numbers (no leading `+`, no bare `.5`).
-    static func isDecimalLiteral(_ s: String) -> Bool {
-        var u = Array(s.utf8)[...]
-        func digits() -> Int {
-            var n = 0
-            while let c = u.first, c >= 48 && c <= 57 {
-                u = u.dropFirst()
-                n += 1
+    /// The value of `s` when it has the number syntax `$number` accepts (JSON numbers: no leading `+`, no bare
+    /// `.5`), else nil.
+    ///
+    /// `$number` runs on every record of many mappings, so the syntax check and the conversion are one pass, and
+    /// short decimals such as prices are converted without `strtod`: a mantissa below 2^53 divided by an exactly
+    /// representable power of ten is correctly rounded, which is the value `Double(s)` would produce.
+    static func decimalLiteralValue(_ s: String) -> Double? {
+        var text = s
+        let fast: Double?? = text.withUTF8 { bytes -> Double?? in
+            var i = 0
+            var mantissa: UInt64 = 0
+            var digitCount = 0
+            func digits() -> Int {
+                let start = i
+                while i < bytes.count, bytes[i] >= 48 && bytes[i] <= 57 {
+                    if digitCount < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] - 48) }
+                    digitCount += 1
+                    i += 1
+                }
+                return i - start
             }
-            return n
+            let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
+            if negative { i += 1 }
+            if digits() == 0 { return .some(nil) }
+            var fractionDigits = 0
+            if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+                i += 1
+                fractionDigits = digits()
+                if fractionDigits == 0 { return .some(nil) }
+            }
+            var hasExponent = false
+            if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+                hasExponent = true
+                i += 1
+                if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+                let exponentStart = i
+                while i < bytes.count, bytes[i] >= 48 && bytes[i] <= 57 { i += 1 }
+                if i == exponentStart { return .some(nil) }
+            }
+            if i != bytes.count { return .some(nil) }
+            // Valid syntax: answer here when exact, else leave the conversion to the standard library.
+            guard !hasExponent, digitCount <= 15, fractionDigits < exactPowersOfTen.count else { return nil }
+            let magnitude = Double(mantissa) / exactPowersOfTen[fractionDigits]
+            return .some(negative ? -magnitude : magnitude)
         }
-        if u.first == UInt8(ascii: "-") { u = u.dropFirst() }
-        if digits() == 0 { return false }
-        if u.first == UInt8(ascii: ".") {
-            u = u.dropFirst()
-            if digits() == 0 { return false }
-        }
-        if u.first == UInt8(ascii: "e") || u.first == UInt8(ascii: "E") {
-            u = u.dropFirst()
-            if u.first == UInt8(ascii: "+") || u.first == UInt8(ascii: "-") { u = u.dropFirst() }
-            if digits() == 0 { return false }
-        }
-        return u.isEmpty
+        if let fast { return fast }
+        return Double(s)
     }
+
+    /// Powers of ten that a `Double` represents exactly.
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+        1e19, 1e20, 1e21, 1e22,
+    ]
 
     /// Round half to even at `precision` decimal places, shifting via the decimal exponent like JSONata.
     static func roundHalfEven(_ value: Double, _ precision: Int) -> Double {

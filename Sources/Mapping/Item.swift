@@ -186,11 +186,19 @@ final class ItemObject {
     func get(_ key: String) -> Item? {
         if let source {
             guard let i = source.position(of: key) else { return nil }
-            if converted.isEmpty { converted = [Item?](repeating: nil, count: source.count) }
-            if let item = converted[i] { return item }
-            let item = Item(source.values[i])
-            converted[i] = item
-            return item
+            let value = source.values[i]
+            switch value {
+            case .array, .object:
+                // Containers are cached so that repeated reads see one identity (JSONata relies on sharing).
+                if converted.isEmpty { converted = [Item?](repeating: nil, count: source.count) }
+                if let item = converted[i] { return item }
+                let item = Item(value)
+                converted[i] = item
+                return item
+            case .null, .bool, .number, .string:
+                // Scalars have no identity: converting them again is cheaper than allocating the cache.
+                return Item(value)
+            }
         }
         guard let i = position(of: key) else { return nil }
         return storedValues[i]

@@ -3,7 +3,11 @@ struct Signature: Sendable {
     struct Param {
         var symbols: UInt8
         var type: Character
-        var subtype: String?
+        var subtype: String? {
+            didSet { subtypeBits = subtype?.first.map { Signature.bits(String($0)) } }
+        }
+        /// The type bits of the subtype's first symbol (`o` in `a<o>`), computed once rather than per call.
+        private(set) var subtypeBits: UInt8?
         var optional = false
         var variadic = false
         var context = false
@@ -11,6 +15,8 @@ struct Signature: Sendable {
 
     var params: [Param] = []
     let text: String
+    /// True when every parameter takes at most one argument (no `+`), so arguments line up with parameters.
+    private(set) var isSimple = true
 
     /// Type symbols as bits so that matching is mask arithmetic rather than set lookups.
     static func bits(_ symbols: String) -> UInt8 {
@@ -93,6 +99,7 @@ struct Signature: Sendable {
             }
             i += 1
         }
+        isSimple = params.allSatisfy { !$0.variadic }
     }
 
     /// Arguments matched position by position, or nil when that simple reading does not apply.
@@ -102,8 +109,7 @@ struct Signature: Sendable {
             let param = params[i]
             let symbol = Self.symbol(args[i])
             guard param.symbols & symbol != 0 else { return nil }
-            if param.type == "a", let arg = args[i], let first = param.subtype?.first {
-                let want = Self.bits(String(first))
+            if param.type == "a", let arg = args[i], let want = param.subtypeBits {
                 if case .array(let a) = arg {
                     for item in a.items where Self.symbol(item) != want { return nil }
                 } else {
@@ -153,9 +159,6 @@ struct Signature: Sendable {
         return go(0, 0) ? counts : nil
     }
 
-    /// True when every parameter takes at most one argument (no `+`), so arguments line up with parameters.
-    var isSimple: Bool { params.allSatisfy { !$0.variadic } }
-
     func validate(_ args: [Item?], context: Item?, name: String?) throws -> [Item?] {
         // Fast path: arguments line up with parameters one to one, as in most calls.
         if args.count <= params.count && isSimple, var out = alignedArguments(args) {
@@ -198,8 +201,7 @@ struct Signature: Sendable {
             }
             for _ in 0..<taken {
                 var arg = argIndex < args.count ? args[argIndex] : nil
-                if param.type == "a", let arg0 = arg, let subtype = param.subtype, let first = subtype.first {
-                    let want = Self.bits(String(first))
+                if param.type == "a", let arg0 = arg, let want = param.subtypeBits {
                     var ok = true
                     if case .array(let a) = arg0 {
                         for item in a.items where Self.symbol(item) != want {

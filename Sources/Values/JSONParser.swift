@@ -151,13 +151,18 @@ private struct ByteReader {
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         pos += 1
-        // Records typically have a handful of members; reserving avoids repeated regrowth.
-        var object = JSONObject(minimumCapacity: 8)
+        // Members are gathered in plain arrays and handed over in one piece; records typically have a handful,
+        // so reserving avoids regrowth and a linear duplicate check beats hashing until `hashedKeyThreshold`.
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        keys.reserveCapacity(8)
+        values.reserveCapacity(8)
+        var positions: [String: Int]? = nil
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
             pos += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -172,7 +177,22 @@ private struct ByteReader {
             pos += 1
             skipWhitespace()
             let value = try parseValue()
-            object[key] = value
+            // A repeated key keeps its first position and takes the last value.
+            // Comparing UTF-8 lengths first skips most full string comparisons.
+            let length = key.utf8.count
+            let existing =
+                positions != nil ? positions![key] : keys.firstIndex { $0.utf8.count == length && $0 == key }
+            if let existing {
+                values[existing] = value
+            } else {
+                keys.append(key)
+                values.append(value)
+                if positions != nil {
+                    positions![key] = keys.count - 1
+                } else if keys.count > Self.hashedKeyThreshold {
+                    positions = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+                }
+            }
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[pos] == UInt8(ascii: ",") {
@@ -186,8 +206,11 @@ private struct ByteReader {
             throw error("unexpected \(describeCurrent()), expected ',' or '}'")
         }
         depth -= 1
-        return .object(object)
+        return .object(JSONObject(uniqueKeys: keys, values: values))
     }
+
+    /// Object size from which duplicate keys are found by hashing rather than by scanning.
+    static let hashedKeyThreshold = 12
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {
         try enter()
@@ -225,6 +248,11 @@ private struct ByteReader {
         // Fast path: no escapes, so the bytes are copied straight into the String.
         var ascii = true
         while pos < bytes.count {
+            // Plain printable ASCII is most of a record's bytes: skip it a word at a time.
+            while pos + 8 <= bytes.count, !ByteWord.needsEscapingOrIsNonASCII(ByteWord.load(bytes, at: pos)) {
+                pos += 8
+            }
+            guard pos < bytes.count else { break }
             let byte = bytes[pos]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<pos])

@@ -4,13 +4,45 @@ public enum JSONSerializer {
     public static func serialize(_ value: JSONValue, indent: Int = 0) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(value, into: &out, indent: indent, level: 0)
+        write(value, into: &out, indent: indent)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Appends the UTF-8 JSON text of a value to a byte buffer; the fast path for streaming writers.
     public static func write(_ value: JSONValue, into out: inout [UInt8], indent: Int = 0) {
-        write(value, into: &out, indent: indent, level: 0)
+        if indent == 0 {
+            writeCompact(value, into: &out)
+        } else {
+            write(value, into: &out, indent: indent, level: 0)
+        }
+    }
+
+    /// Compact output, the streaming case: no indentation bookkeeping per member.
+    static func writeCompact(_ value: JSONValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): writeNumber(number, into: &out)
+        case .string(let string): writeString(string, into: &out)
+        case .array(let array):
+            out.append(UInt8(ascii: "["))
+            for (i, element) in array.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeCompact(element, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            let keys = object.keys
+            let values = object.values
+            for i in keys.indices {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(keys[i], into: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(values[i], into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     static func write(_ value: JSONValue, into out: inout [UInt8], indent: Int, level: Int) {
@@ -92,11 +124,19 @@ public enum JSONSerializer {
         // Contiguous UTF-8 lets unescaped runs be copied in bulk instead of byte by byte.
         copy.withUTF8 { bytes in
             var runStart = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
+            var i = 0
+            while i < bytes.count {
+                // Runs without anything to escape are skipped a word at a time.
+                if i + 8 <= bytes.count, !ByteWord.needsEscaping(ByteWord.load(bytes, at: i)) {
+                    i += 8
+                    continue
+                }
+                let index = i
+                let byte = bytes[index]
+                i += 1
                 guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                runStart = i + 1
+                if index > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                runStart = index + 1
                 switch byte {
                 case 0x22: out.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
