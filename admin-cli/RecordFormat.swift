@@ -28,6 +28,7 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
     case json
     case csv
     case xml
+    case fixed
 
     static var readable: String { allCases.map(\.rawValue).joined(separator: ", ") }
     static var writable: String { [RecordFormat.jsonl, .json, .csv].map(\.rawValue).joined(separator: ", ") }
@@ -40,6 +41,16 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
             let dialect = try options.csvDialect()
             return try FormatRecordReader(path: path) { (source) throws(FormatError) in
                 try CSVReader(source: source, dialect: dialect)
+            }
+        case .fixed:
+            guard let layout = options.layout else {
+                throw CLIFailure(
+                    message: "--in-format fixed needs --layout layout.yaml (see: admin-cli map run --help)", exitCode: 2)
+            }
+            let format = try FixedWidthLayoutFile.load(
+                layout, encoding: options.encoding == "auto" ? nil : try options.textEncoding())
+            return try FormatRecordReader(path: path) { (source) throws(FormatError) in
+                try FixedWidthReader(source: source, format: format)
             }
         case .xml:
             guard let recordPath = options.recordPath else {
@@ -58,7 +69,8 @@ enum RecordFormat: String, ExpressibleByArgument, CaseIterable {
         case .jsonl: return JSONLinesRecordWriter(sink: try OutputBuffer(path: path))
         case .json: return JSONArrayRecordWriter(sink: try OutputBuffer(path: path))
         case .csv: return try CSVRecordWriter(path: path, dialect: options.csvOutputDialect())
-        case .xml: throw CLIFailure(message: "xml output is not available in map run yet; use jsonl, json or csv", exitCode: 2)
+        case .xml, .fixed:
+            throw CLIFailure(message: "\(format) output is not available in map run yet; use jsonl, json or csv", exitCode: 2)
         }
     }
 }
@@ -73,6 +85,7 @@ struct FormatOptions: ParsableArguments {
     @Option(help: "CSV: lines to skip before the header.") var skipLines = 0
     @Flag(help: "CSV: trim spaces around fields.") var trim = false
     @Flag(help: "CSV: allow rows with too many or too few fields (pad or cut).") var allowRagged = false
+    @Option(help: "Fixed width: the layout file (fields, record kinds; see docs/mapping.md).") var layout: String?
     @Option(help: "XML: path of the record elements, e.g. /Envelope/Body/GetOrdersResponse/Order.") var recordPath: String?
     @Option(help: "XML: element that is always an array (repeatable), e.g. Line.") var alwaysArray: [String] = []
     @Option(help: "CSV output: field delimiter.") var outDelimiter = ","

@@ -36,7 +36,8 @@ public enum ConfigFile {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ConfigFileError(file: path, line: nil, column: nil, message: "file not found")
             }
-            guard let contents = FileManager.default.contents(atPath: path) else {
+            // Through a file handle, so pipes and process substitution (/dev/fd/N) work too.
+            guard let handle = FileHandle(forReadingAtPath: path), let contents = try? handle.readToEnd() ?? Data() else {
                 throw ConfigFileError(file: path, line: nil, column: nil, message: "cannot read the file (check permissions)")
             }
             data = contents

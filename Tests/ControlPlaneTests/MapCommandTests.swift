@@ -120,4 +120,37 @@ struct MapCommandTests {
         #expect(type == .typeSymbolicLink)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == #"{"a":1,"b":2}"# + "\n")
     }
+
+    @Test func runReadsFixedWidthRecordKinds() async throws {
+        // H header, D detail (article 8, warehouse 3, quantity 7 + trailing sign, date 8), T trailer; ISO-8859-1.
+        let text =
+            "HLAGER\u{DC}BERSICHT      202611280200\r\nD00010000RTM0000337-20261128\r\nD00010001AMS0000130 20261128\r\n"
+            + "T000002000000467\r\n"
+        let input = try file(Array(text.unicodeScalars.map { UInt8($0.value) }), "txt")
+        let layout = try file(
+            """
+            encoding: iso-8859-1
+            discriminator: {start: 1, length: 1}
+            records:
+              H: {name: header, fields: [{name: name, start: 2, length: 20}, {name: date, start: 22, length: 8, type: date, format: yyyyMMdd}]}
+              D:
+                name: detail
+                fields:
+                  - {name: article, start: 2, length: 8, type: integer}
+                  - {name: warehouse, start: 10, length: 3}
+                  - {name: quantity, start: 13, length: 8, type: integer, sign: trailing}
+              T: {name: trailer, fields: [{name: records, start: 2, length: 6, type: integer}]}
+            """, "yaml")
+        let steps = try file("- filter: _type != 'trailer'\n", "yaml")
+        let result = try await cli(["run", "--steps", steps, "--in", input, "--in-format", "fixed", "--layout", layout])
+        #expect(result.status == 0, "\(result)")
+        #expect(
+            result.stdout
+                == #"{"_type":"header","name":"LAGERÜBERSICHT","date":"2026-11-28"}"# + "\n"
+                + #"{"_type":"detail","article":10000,"warehouse":"RTM","quantity":-337}"# + "\n"
+                + #"{"_type":"detail","article":10001,"warehouse":"AMS","quantity":130}"# + "\n")
+        let missing = try await cli(["run", "--steps", steps, "--in", input, "--in-format", "fixed"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "error: --in-format fixed needs --layout layout.yaml (see: admin-cli map run --help)\n")
+    }
 }
