@@ -79,6 +79,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
+            name: "csv-benchmark", dependencies: ["Formats", "Values"], path: "Benchmarks/CSVBenchmark",
+            swiftSettings: swiftSettings),
+        .executableTarget(
             name: "mapping-benchmark", dependencies: ["Mapping", "Values"], path: "Benchmarks/MappingBenchmark",
             swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),

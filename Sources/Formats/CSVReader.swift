@@ -43,7 +43,6 @@ public struct CSVReader {
     private var quoteColumn = 1
     private var extraFieldColumn = 0
     private var keys: [String] = []
-    private var template = JSONObject()
 
     /// Creates a reader; a dialect with unusable syntax characters fails here.
     public init(source: any ByteSource, dialect: CSVDialect = .rfc4180) throws(FormatError) {
@@ -74,14 +73,10 @@ public struct CSVReader {
         if keys.count < values.count {
             for i in keys.count..<values.count { keys.append("column\(i + 1)") }
         }
-        // Rows share one template's key storage; only the values array is copied per row.
-        if template.count != values.count {
-            template = JSONObject(minimumCapacity: values.count)
-            for i in values.indices { template[keys[i]] = .null }
-        }
-        var object = template
-        for i in values.indices { object[keys[i]] = values[i] }
-        return .object(object)
+        // Keys are unique already (uniqueKeys): the object is built in one piece, and rows with all columns share the
+        // key array's storage.
+        let rowKeys = keys.count == values.count ? keys : Array(keys[0..<values.count])
+        return .object(JSONObject(uniqueKeys: rowKeys, values: values))
     }
 
     /// The next data row as field values in column order (checked against the header), or nil at the end.
