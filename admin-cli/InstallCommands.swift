@@ -4,6 +4,7 @@ import ConnectorKit
 import ControlPlane
 import EmbeddedPostgres
 import Foundation
+import Runner
 import Values
 
 extension Session {
@@ -115,21 +116,7 @@ enum InstallationSupport {
 
     /// The full config of an installation: its public config with the decrypted secrets put back.
     static func fullConfig(publicJSON: String, secretsJSON: String?) throws -> JSONValue {
-        var config = try JSONParser.parse(publicJSON)
-        guard let secretsJSON, case .object(let secrets) = try JSONParser.parse(secretsJSON) else { return config }
-        for (pointer, value) in secrets {
-            let keys = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-            config = setting(value, at: keys[...], in: config)
-        }
-        return config
-    }
-
-    static func setting(_ new: JSONValue, at keys: ArraySlice<String>, in value: JSONValue) -> JSONValue {
-        guard let key = keys.first else { return new }
-        var object: JSONObject
-        if case .object(let existing) = value { object = existing } else { object = JSONObject() }
-        object[key] = setting(new, at: keys.dropFirst(), in: object[key] ?? .object(JSONObject()))
-        return .object(object)
+        try InstallationConfigs.merged(publicJSON: publicJSON, secretsJSON: secretsJSON)
     }
 }
 

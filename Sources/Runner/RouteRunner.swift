@@ -96,25 +96,8 @@ public struct RouteRunner: Sendable {
                 "installation '\(name)' uses \(installation.packageName), whose runtime cannot run in this version yet "
                     + "(the built-in 'files' runtime can)")
         }
-        var config = try JSONParser.parse(installation.config)
-        if let secrets = try await installations.secrets(tenant: tenant, name: name),
-            case .object(let sealed) = try JSONParser.parse(secrets)
-        {
-            for (pointer, value) in sealed {
-                let keys = pointer.split(separator: "/").map {
-                    $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-                }
-                config = Self.setting(value, at: keys[...], in: config)
-            }
-        }
+        let config = try InstallationConfigs.merged(
+            publicJSON: installation.config, secretsJSON: try await installations.secrets(tenant: tenant, name: name))
         return (FilesRuntime(settings: settings, config: config, baseDirectory: baseDirectory), endpointName)
-    }
-
-    static func setting(_ new: JSONValue, at keys: ArraySlice<String>, in value: JSONValue) -> JSONValue {
-        guard let key = keys.first else { return new }
-        var object: JSONObject
-        if case .object(let existing) = value { object = existing } else { object = JSONObject() }
-        object[key] = setting(new, at: keys.dropFirst(), in: object[key] ?? .object(JSONObject()))
-        return .object(object)
     }
 }
