@@ -10,7 +10,7 @@ struct RouteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "route",
         abstract: "Define tenants' routes: source (installation + stream) → steps → destination (installation + action).",
-        subcommands: [Apply.self, List.self, Show.self, Enable.self, Disable.self, Delete.self, Run.self, Runs.self])
+        subcommands: [Apply.self, List.self, Show.self, Enable.self, Disable.self, Delete.self, Run.self, Runs.self, Cancel.self])
 
     struct Apply: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -76,4 +76,21 @@ extension RouteCommand {
                 })
         }
     }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a run: a queued one ends now, a running one is stopped by its worker within seconds.")
+        @Argument(help: "The run id, or a unique prefix of it (as 'route runs' shows).") var run: String
+        @Option(help: "The tenant's slug.") var tenant: String
+        @OptionGroup var options: DatabaseOptions
+
+        func run() async throws {
+            let (id, status) = try await Session.with { session in
+                try await ControlPlane.Runs(database: session.database).cancel(
+                    tenant: tenant, run: run, actor: options.resolvedActor)
+            }
+            let text = id.uuidString.lowercased()
+            print(status == "cancelled" ? "cancelled run \(text)" : "asked the worker to stop run \(text)")
+        }
+    }
 }

@@ -119,4 +119,11 @@ public struct RunQueue: Sendable {
             ).first!.decode((String, Int, Date).self)
         }
     }
+
+    /// Runs held by `worker` whose cancellation was requested.
+    public func cancelledRuns(worker: String) async throws -> [UUID] {
+        try await database.pool.withTransaction(settings: [("role", ControlPlaneDatabase.applicationRole)]) { connection in
+            try await connection.query("SELECT id FROM switchyard_cancelled_runs(\(worker))").decode(UUID.self)
+        }
+    }
 }

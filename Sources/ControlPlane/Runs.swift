@@ -99,19 +99,66 @@ public struct Runs: Sendable {
     /// Records how a run ended.
     public func finish(
         tenant: TenantID, run: UUID, succeeded: Bool, counts: RunCounts, error: String?
-    ) async throws
-        -> RunRecord
-    {
+    ) async throws -> RunRecord {
+        try await finish(tenant: tenant, run: run, status: succeeded ? "succeeded" : "failed", counts: counts, error: error)
+    }
+
+    /// Records how a run ended, with any final status (`succeeded`, `failed`, `cancelled`).
+    public func finish(
+        tenant: TenantID, run: UUID, status: String, counts: RunCounts, error: String?
+    ) async throws -> RunRecord {
         try await database.withTenant(tenant) { connection in
             try Self.decode(
                 try await connection.query(
                     """
-                    UPDATE runs SET status = \(succeeded ? "succeeded" : "failed"), finished_at = now(), lease_owner = NULL,
+                    UPDATE runs SET status = \(status), finished_at = now(), lease_owner = NULL,
                         records_read = \(counts.read), records_written = \(counts.written),
                         records_filtered = \(counts.filtered), records_failed = \(counts.failed), error = \(error)
                     WHERE id = \(run) RETURNING \(unescaped: Self.columns)
                     """
                 ).first!)
+        }
+    }
+
+    /// Cancels a run by its id or a unique prefix of it: a queued run ends now; a running one is flagged and its
+    /// worker stops it within seconds. Returns the run's status after the request.
+    public func cancel(tenant slug: String, run idPrefix: String, actor: Actor) async throws -> (id: UUID, status: String) {
+        let tenant = try await Tenants(database: database).find(slug)
+        let prefix = idPrefix.lowercased()
+        guard prefix.count >= 4, prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw ControlPlaneError(
+                .invalidInput, "run id '\(idPrefix)' is not a run id or a prefix of one (see: admin-cli route runs)")
+        }
+        return try await database.withPlatformScope(tenant: tenant.id) { connection in
+            let rows = try await connection.query(
+                "SELECT id, status FROM runs WHERE id::text LIKE \(prefix + "%") FOR UPDATE LIMIT 2"
+            ).decode((UUID, String).self)
+            guard let (id, status) = rows.first else {
+                throw ControlPlaneError(
+                    .notFound, "unknown run '\(idPrefix)' in tenant '\(slug)' (see: admin-cli route runs --tenant \(slug))")
+            }
+            guard rows.count == 1 else {
+                throw ControlPlaneError(.invalidInput, "run id prefix '\(idPrefix)' matches several runs; give more characters")
+            }
+            let after: String
+            switch status {
+            case "queued":
+                try await connection.query(
+                    """
+                    UPDATE runs SET status = 'cancelled', finished_at = now(), cancel_requested_at = now(),
+                        error = \("cancelled by " + actor.name) WHERE id = \(id)
+                    """)
+                after = "cancelled"
+            case "running":
+                try await connection.query("UPDATE runs SET cancel_requested_at = now() WHERE id = \(id)")
+                after = "cancelling"
+            default:
+                throw ControlPlaneError(.conflict, "run '\(idPrefix)' is already \(status); nothing to cancel")
+            }
+            try await AdminAuditLog.record(
+                on: connection, actor: actor, action: "run.cancel", target: "run:\(slug)/\(id.uuidString.lowercased())",
+                tenant: tenant.id, before: ["status": .string(status)], after: ["status": .string(after)])
+            return (id, after)
         }
     }
 

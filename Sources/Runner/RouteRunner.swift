@@ -74,6 +74,14 @@ public struct RouteRunner: Sendable {
             let error = counts.failed > 0 ? "\(counts.failed) record(s) failed" : nil
             return try await runs.finish(
                 tenant: tenantID, run: runID, succeeded: counts.failed == 0, counts: counts, error: error)
+        } catch is CancellationError {
+            // Recorded from a fresh task: this one is cancelled, and its database calls would be cancelled too.
+            let final = counts
+            _ = try? await Task {
+                try await runs.finish(
+                    tenant: tenantID, run: runID, status: "cancelled", counts: final, error: "cancelled while running")
+            }.value
+            throw CancellationError()
         } catch {
             let message = (error as? RunFailure)?.description ?? "\(error)"
             _ = try? await runs.finish(tenant: tenantID, run: runID, succeeded: false, counts: counts, error: message)

@@ -146,58 +146,78 @@ struct WorkerLoop {
         defer { wakeups.cancel() }
         log("started as \(worker), concurrency \(concurrency)")
         let stop = context.stop
-        try await withThrowingDiscardingTaskGroup { group in
-            var lastHeartbeat = ContinuousClock.now
-            while !stop.isSet {
-                _ = try? await queue.rescue()
-                let free = concurrency - state.inFlight.load(ordering: .acquiring)
-                let claimed = free > 0 ? try await queue.claim(worker: worker, limit: free, lease: lease) : []
-                for run in claimed {
-                    state.inFlight.add(1, ordering: .acquiringAndReleasing)
-                    group.addTask {
-                        defer { state.inFlight.subtract(1, ordering: .acquiringAndReleasing) }
-                        do {
-                            let (tenant, definition) = try await queue.context(of: run)
-                            let record = try await runner.execute(
-                                tenant: tenant, tenantID: run.tenantID, runID: run.runID, definitionJSON: definition)
-                            log(
-                                "run \(run.runID.uuidString.lowercased()) of '\(record.routeName)' (\(tenant)) \(record.status): read \(record.recordsRead), "
-                                    + "written \(record.recordsWritten), failed \(record.recordsFailed)")
-                        } catch {
-                            let id = run.runID.uuidString.lowercased()
-                            let next = try? await queue.retryOrBury(run, error: "\(error)")
-                            switch next?.status {
-                            case "queued"?: log("run \(id) failed (\(error)); attempt \(next!.attempt) queued for \(next!.at)")
-                            case "dead"?: log("run \(id) failed (\(error)); no attempts left: dead-lettered")
-                            default: log("run \(id) failed: \(error)")
-                            }
+        var lastHeartbeat = ContinuousClock.now
+        var lastCancelCheck = ContinuousClock.now
+        // Cancelling a run cancels its task; the runner checks between records.
+        func checkCancellations(force: Bool = false) async {
+            guard force || ContinuousClock.now - lastCancelCheck > .milliseconds(900) else { return }
+            lastCancelCheck = .now
+            for id in (try? await queue.cancelledRuns(worker: worker)) ?? [] {
+                state.cancel(id)
+            }
+        }
+        while !stop.isSet {
+            _ = try? await queue.rescue()
+            let free = concurrency - state.inFlight.load(ordering: .acquiring)
+            let claimed = free > 0 ? try await queue.claim(worker: worker, limit: free, lease: lease) : []
+            for run in claimed {
+                state.inFlight.add(1, ordering: .acquiringAndReleasing)
+                let task = Task {
+                    defer {
+                        state.finished(run.runID)
+                        state.inFlight.subtract(1, ordering: .acquiringAndReleasing)
+                    }
+                    let id = run.runID.uuidString.lowercased()
+                    do {
+                        let (tenant, definition) = try await queue.context(of: run)
+                        let record = try await runner.execute(
+                            tenant: tenant, tenantID: run.tenantID, runID: run.runID, definitionJSON: definition)
+                        log(
+                            "run \(id) of '\(record.routeName)' (\(tenant)) \(record.status): read \(record.recordsRead), "
+                                + "written \(record.recordsWritten), failed \(record.recordsFailed)")
+                    } catch is CancellationError {
+                        log("run \(id) cancelled")
+                    } catch {
+                        let next = try? await queue.retryOrBury(run, error: "\(error)")
+                        switch next?.status {
+                        case "queued"?: log("run \(id) failed (\(error)); attempt \(next!.attempt) queued for \(next!.at)")
+                        case "dead"?: log("run \(id) failed (\(error)); no attempts left: dead-lettered")
+                        default: log("run \(id) failed: \(error)")
                         }
                     }
                 }
-                if once { return }
-                if ContinuousClock.now - lastHeartbeat > lease / 3 {
-                    _ = try? await queue.heartbeat(worker: worker, lease: lease)
-                    lastHeartbeat = .now
-                }
-                // Idle until a NOTIFY, a finished run or two seconds.
-                let busy = state.inFlight.load(ordering: .acquiring)
-                for _ in 0..<20 {
-                    if stop.isSet || state.notified.exchange(false, ordering: .acquiringAndReleasing) { break }
-                    if state.inFlight.load(ordering: .acquiring) < busy { break }
-                    try? await Task.sleep(for: .milliseconds(100))
-                }
+                state.started(run.runID, task)
             }
-            log("stopping: finishing \(state.inFlight.load(ordering: .acquiring)) run(s), up to \(common.drain) s")
-            let deadline = ContinuousClock.now + .seconds(common.drain)
-            while state.inFlight.load(ordering: .acquiring) > 0, ContinuousClock.now < deadline {
+            if once { break }
+            if ContinuousClock.now - lastHeartbeat > lease / 3 {
                 _ = try? await queue.heartbeat(worker: worker, lease: lease)
-                try? await Task.sleep(for: .milliseconds(200))
+                lastHeartbeat = .now
             }
-            if state.inFlight.load(ordering: .acquiring) > 0 {
-                group.cancelAll()
-                try? await queue.release(worker: worker)
-                _ = try? await queue.rescue()
+            // Idle until a NOTIFY, a finished run or two seconds; cancellations are looked for meanwhile.
+            let busy = state.inFlight.load(ordering: .acquiring)
+            for _ in 0..<20 {
+                if stop.isSet || state.notified.exchange(false, ordering: .acquiringAndReleasing) { break }
+                if state.inFlight.load(ordering: .acquiring) < busy { break }
+                if busy > 0 { await checkCancellations() }
+                try? await Task.sleep(for: .milliseconds(100))
             }
+        }
+        if stop.isSet {
+            log("stopping: finishing \(state.inFlight.load(ordering: .acquiring)) run(s), up to \(common.drain) s")
+        }
+        let deadline = ContinuousClock.now + .seconds(once && !stop.isSet ? common.lease * 1000 : common.drain)
+        while state.inFlight.load(ordering: .acquiring) > 0, ContinuousClock.now < deadline {
+            if ContinuousClock.now - lastHeartbeat > lease / 3 {
+                _ = try? await queue.heartbeat(worker: worker, lease: lease)
+                lastHeartbeat = .now
+            }
+            await checkCancellations()
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        if state.inFlight.load(ordering: .acquiring) > 0 {
+            state.cancelAll()
+            try? await queue.release(worker: worker)
+            _ = try? await queue.rescue()
         }
         log("stopped")
     }
@@ -205,10 +225,16 @@ struct WorkerLoop {
     func log(_ message: String) { FileHandle.standardError.write(Data("worker: \(message)\n".utf8)) }
 }
 
-/// Counters shared between the worker loop and its runs.
+/// Counters and run tasks shared between the worker loop and its runs.
 final class WorkerState: Sendable {
     let inFlight = Atomic<Int>(0)
     let notified = Atomic<Bool>(false)
+    private let tasks = Mutex<[UUID: Task<Void, Never>]>([:])
+
+    func started(_ run: UUID, _ task: Task<Void, Never>) { tasks.withLock { $0[run] = task } }
+    func finished(_ run: UUID) { _ = tasks.withLock { $0.removeValue(forKey: run) } }
+    func cancel(_ run: UUID) { tasks.withLock { $0[run] }?.cancel() }
+    func cancelAll() { tasks.withLock { Array($0.values) }.forEach { $0.cancel() } }
 }
 
 /// Enqueues the runs of scheduled routes that fell due since the last check (idempotent: one run per route and

@@ -169,6 +169,72 @@ struct RouteCommandTests {
         #expect(statuses == ["succeeded", "succeeded"])
     }
 
+    @Test func cancellingQueuedAndRunningRuns() async throws {
+        // A large export, so a run is still going when it is cancelled.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var csv = "ARTNR;BEZEICHNUNG;WARENGRUPPE;VK_PREIS;MWST;GEWICHT_KG;EAN;GEAENDERT_AM;STATUS\r\n"
+        for index in 0..<150_000 { csv += "\(index);Artikel \(index);WZ;12,50;19;1,0;400;01.11.2026;A\r\n" }
+        try Data(csv.utf8).write(to: folder.appendingPathComponent("artikel-big.csv"))
+        let erpConfig = folder.appendingPathComponent("erp.yaml")
+        try Data("location: \(folder.path)\npassword: pw-for-tests\n".utf8).write(to: erpConfig)
+        let shopConfig = folder.appendingPathComponent("shop.yaml")
+        try Data("directory: \(folder.path)/out\n".utf8).write(to: shopConfig)
+        for command in [
+            ["package", "install", "legacy-erp-files", "--tenant", "acme", "--as", "big", "--config", erpConfig.path],
+            ["package", "install", "spryker-data-import", "--tenant", "acme", "--as", "bigshop", "--config", shopConfig.path],
+        ] {
+            #expect(try await cli(command).status == 0)
+        }
+        let route = try String(contentsOfFile: "\(repository)/deploy/demo/route.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "installation: erp,", with: "installation: big,")
+            .replacingOccurrences(of: "installation: spryker,", with: "installation: bigshop,")
+        let routeFile = folder.appendingPathComponent("route.yaml")
+        try Data(route.utf8).write(to: routeFile)
+        #expect(try await cli(["route", "apply", "--tenant", "acme", routeFile.path]).status == 0)
+
+        // Queued: cancelled at once, by a prefix of its id.
+        let queued = try await cli(["route", "run", "erp-products-to-spryker", "--tenant", "acme", "--queue", "--json"])
+        let queuedID = try #require(
+            (try JSONSerialization.jsonObject(with: Data(queued.stdout.utf8)) as? [String: String])?["run"])
+        let cancelQueued = try await cli(["route", "cancel", String(queuedID.prefix(8)), "--tenant", "acme"])
+        #expect(cancelQueued.stdout == "cancelled run \(queuedID)\n")
+        let again = try await cli(["route", "cancel", queuedID, "--tenant", "acme"])
+        #expect(again.status == 1)
+        #expect(again.stderr == "error: run '\(queuedID)' is already cancelled; nothing to cancel\n")
+
+        // Running: the worker stops it within seconds.
+        let running = try await cli(["route", "run", "erp-products-to-spryker", "--tenant", "acme", "--queue", "--json"])
+        let runningID = try #require(
+            (try JSONSerialization.jsonObject(with: Data(running.stdout.utf8)) as? [String: String])?["run"])
+        let switchyard = URL(fileURLWithPath: ChildProcess.adminCLI).deletingLastPathComponent()
+            .appendingPathComponent("switchyard").path
+        var environment = self.environment
+        environment["DATABASE_URL"] = TestDatabase.connectionString(database: database)
+        let worker = Task { try await ChildProcess.run(switchyard, ["worker", "--once"], environment: environment) }
+        func status() async throws -> (String, Int) {
+            try await TestDatabase.withSuperuser(database) {
+                try await $0.query("SELECT status, records_read FROM runs WHERE id = \(UUID(uuidString: runningID)!)").first!
+                    .decode((String, Int).self)
+            }
+        }
+        let clock = ContinuousClock()
+        var started = clock.now
+        while try await status().0 != "running" {
+            #expect(clock.now - started < .seconds(30))
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let cancel = try await cli(["route", "cancel", runningID, "--tenant", "acme"])
+        #expect(cancel.stdout == "asked the worker to stop run \(runningID)\n")
+        started = clock.now
+        let result = try await worker.value
+        #expect(clock.now - started < .seconds(10))
+        #expect(result.stderr.contains("run \(runningID) cancelled"))
+        let (final, read) = try await status()
+        #expect(final == "cancelled")
+        #expect(read < 150_000)
+    }
+
     @Test func connectionCheck() async throws {
         let ok = try await cli(["connection", "check", "erp", "--tenant", "acme"])
         #expect(ok.status == 0, "\(ok)")
