@@ -114,34 +114,31 @@ struct RouteCommand: AsyncParsableCommand {
         }
     }
 
-    struct Enable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Let a route run again.")
+    /// The arguments of `enable` and `disable`, and the one thing they do.
+    struct RouteSwitch: ParsableArguments {
         @Argument(help: "The route's name.") var name: String
         @Option(help: "The tenant's slug.") var tenant: String
         @OptionGroup var options: DatabaseOptions
 
-        func run() async throws {
+        func set(enabled: Bool) async throws {
             try await Session.with { session in
                 try await Routes(database: session.database).setEnabled(
-                    true, tenant: tenant, name: name, actor: options.resolvedActor)
+                    enabled, tenant: tenant, name: name, actor: options.resolvedActor)
             }
-            print("enabled route '\(name)'")
+            print("\(enabled ? "enabled" : "disabled") route '\(name)'")
         }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a route run again.")
+        @OptionGroup var route: RouteSwitch
+        func run() async throws { try await route.set(enabled: true) }
     }
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a route from being triggered.")
-        @Argument(help: "The route's name.") var name: String
-        @Option(help: "The tenant's slug.") var tenant: String
-        @OptionGroup var options: DatabaseOptions
-
-        func run() async throws {
-            try await Session.with { session in
-                try await Routes(database: session.database).setEnabled(
-                    false, tenant: tenant, name: name, actor: options.resolvedActor)
-            }
-            print("disabled route '\(name)'")
-        }
+        @OptionGroup var route: RouteSwitch
+        func run() async throws { try await route.set(enabled: false) }
     }
 
     struct Delete: AsyncParsableCommand {
